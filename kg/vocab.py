@@ -179,3 +179,15 @@ def shapes_path() -> Path:
     :raises FileNotFoundError: if neither location holds it.
     """
     return _data_file("shapes.ttl")
+
+
+# Instance IRIs live under a base that `--base` sets (docs/DESIGN.md).
+DEFAULT_BASE = "https://w3id.org/chronicon/id/"
+
+
+def queries_dir() -> Path:
+    """The folder of canned queries: ``kg/_data/queries`` in a wheel, ``queries/`` in a checkout."""
+    for directory in (_PACKAGE_DIR / "_data" / "queries", _PACKAGE_DIR.parent / "queries"):
+        if directory.is_dir():
+            return directory
+    raise FileNotFoundError(f"no queries folder; looked at {_PACKAGE_DIR / '_data' / 'queries'} and {_PACKAGE_DIR.parent / 'queries'}")

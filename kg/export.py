@@ -1,0 +1,34 @@
+"""Exports of the store, streamed: memory does not grow with the graph.
+
+Turtle and N-Triples hold the default graph, which the build keeps equal to the
+union of the article graphs (each triple once); N-Quads, TriG and JSON-LD hold
+the named graphs, each article's apart, and not the default graph that would
+repeat them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import BinaryIO
+
+import pyoxigraph as ox
+
+from kg.formats import rdf_format
+from kg.store import open_read
+from kg.vocab import PREFIXES
+
+
+def export_store(store_dir: str | Path, fmt: str, output: BinaryIO) -> None:
+    """Write the whole store to ``output`` in the format named (ttl, nt, nq, trig, jsonld)."""
+    export_from(open_read(store_dir), fmt, output)
+
+
+def export_from(store: ox.Store, fmt: str, output: BinaryIO) -> None:
+    """Write an open store to ``output``."""
+    f = rdf_format(fmt)
+    prefixes = PREFIXES if f.name in ("ttl", "trig") else None
+    if f.datasets:
+        named = (q for q in store.quads_for_pattern(None, None, None) if not isinstance(q.graph_name, ox.DefaultGraph))
+        ox.serialize(named, output, f.oxigraph, prefixes=prefixes)
+    else:
+        store.dump(output, f.oxigraph, from_graph=ox.DefaultGraph(), prefixes=prefixes)

@@ -1,0 +1,209 @@
+"""store: the on-disk Oxigraph store, written so that readers never see half a build.
+
+A store directory holds numbered versions, each a complete pyoxigraph (RocksDB)
+store, and a pointer file naming the current one::
+
+    STORE/
+      kg-store.json      {"current": "v000002"}   (replaced atomically)
+      v000001/           the previous version, kept for readers still on it
+      v000002/           the current version: never written again
+      build.lock         held by the one build writing a new version
+
+A build takes a hard-link snapshot of the current version (RocksDB checkpoint,
+cheap), applies its changes there, flushes, and only then moves the pointer. A
+build killed half-way leaves the pointer on the old, complete version; the
+stray directory is removed by the next build. Readers open the current version
+read-only, which RocksDB allows only because nobody writes it any more.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.errors import StoreError
+
+POINTER = "kg-store.json"
+LOCK = "build.lock"
+MANIFEST = "manifest.json"
+KEEP_VERSIONS = 2
+
+
+def current_version(path: str | Path) -> Path | None:
+    """The directory of the current version, or None when nothing was built yet."""
+    path = Path(path)
+    try:
+        name = json.loads((path / POINTER).read_text(encoding="utf-8"))["current"]
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError) as exc:
+        raise StoreError(f"{path / POINTER}: unreadable store pointer ({exc})") from None
+    version = path / name
+    if not version.is_dir() or "/" in name or name.startswith("."):
+        raise StoreError(f"{path}: the store pointer names {name!r}, which is not a version of this store")
+    return version
+
+
+def open_read(path: str | Path) -> ox.Store:
+    """Open the current version read-only.
+
+    :raises StoreError: when the store has not been built or cannot be opened.
+    """
+    version = current_version(path)
+    if version is None:
+        raise StoreError(f"{path}: no store here yet; run `kg build` first")
+    try:
+        return ox.Store.read_only(str(version))
+    except OSError as exc:
+        raise StoreError(f"{version}: cannot open the store read-only ({exc})") from None
+
+
+def read_manifest(path: str | Path) -> dict[str, Any]:
+    """What the current version was built from: ``{"articles": {file: {...}}}``."""
+    version = current_version(path)
+    if version is None:
+        return {"articles": {}}
+    try:
+        return dict(json.loads((version / MANIFEST).read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return {"articles": {}}
+
+
+class Writer:
+    """A new version being written; see :func:`writing`.
+
+    The version's default graph is kept equal to the union of its named graphs,
+    each triple once: Oxigraph's own union default graph counts a triple once
+    per graph that holds it, so a label asserted by five articles would come
+    back five times and COUNT(*) would disagree with every export.
+    """
+
+    def __init__(self, store: ox.Store, directory: Path) -> None:
+        self.store = store
+        self.directory = directory
+        self.manifest: dict[str, Any] = {"articles": {}}
+
+    def replace_graph(self, graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> None:
+        """Replace one named graph with these quads (and keep the default graph the union)."""
+        self.remove_graph(graph)
+        quads = list(quads)
+        self.store.extend(quads)
+        self.store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+
+    def remove_graph(self, graph: ox.NamedNode) -> None:
+        """Remove a named graph, and from the default graph what no other graph holds."""
+        if not self.store.contains_named_graph(graph):
+            return
+        self.store.update(
+            "DELETE { ?s ?p ?o } WHERE { GRAPH $g { ?s ?p ?o } "
+            "FILTER NOT EXISTS { GRAPH ?h { ?s ?p ?o } FILTER(?h != $g) } }".replace("$g", str(graph))
+        )
+        self.store.remove_graph(graph)
+
+    def bulk_load(self, graphs: dict[str, list[str]]) -> None:
+        """Load named graphs given as N-Triples lines (graph IRI → lines), and the same
+        triples into the default graph, through Oxigraph's bulk loader: no transaction,
+        no RDF parsing in Python. The default graph is a set, so duplicates vanish."""
+        nquads = "".join(line[:-2] + f"<{g}> .\n" for g, lines in graphs.items() for line in lines)
+        self.store.bulk_load(nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        ntriples = "".join(line for lines in graphs.values() for line in lines)
+        self.store.bulk_load(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+
+
+@contextmanager
+def writing(path: str | Path, *, fresh: bool = False) -> Iterator[Writer]:
+    """Write a new version of the store and publish it when the block ends.
+
+    :param path: the store directory (created if missing).
+    :param fresh: start from an empty store instead of the current version.
+    :raises StoreError: if another build holds the store, or the disk refuses.
+    """
+    path = Path(path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        lock = open(path / LOCK, "a+")  # noqa: SIM115 - held for the whole build
+    except OSError as exc:
+        raise StoreError(_os_message(path, exc)) from None
+    try:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StoreError(f"{path}: another `kg build` is writing this store") from None
+        current = current_version(path)
+        _remove_strays(path, current)
+        target = path / _next_name(path)
+        try:
+            if current is not None and not fresh:
+                ox.Store.read_only(str(current)).backup(str(target))
+            store = ox.Store(str(target))
+        except OSError as exc:
+            shutil.rmtree(target, ignore_errors=True)
+            raise StoreError(_os_message(path, exc)) from None
+        writer = Writer(store, target)
+        try:
+            yield writer
+            store.flush()
+            del writer.store, store
+            (target / MANIFEST).write_text(json.dumps(writer.manifest, indent=1, sort_keys=True), encoding="utf-8")
+            _publish(path, target.name)
+        except BaseException as exc:
+            shutil.rmtree(target, ignore_errors=True)
+            if isinstance(exc, OSError):
+                raise StoreError(_os_message(path, exc)) from None
+            raise
+        _prune(path, target.name)
+    finally:
+        lock.close()
+
+
+def _os_message(path: Path, exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return f"{path}: the disk is full; the previous version of the store is unchanged"
+    if exc.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
+        return f"{path}: the store directory is not writable ({exc.strerror})"
+    return f"{path}: {exc.strerror or exc}"
+
+
+def _versions(path: Path) -> list[str]:
+    return sorted(p.name for p in path.iterdir() if p.is_dir() and p.name.startswith("v") and p.name[1:].isdigit())
+
+
+def _next_name(path: Path) -> str:
+    versions = _versions(path)
+    return f"v{int(versions[-1][1:]) + 1 if versions else 1:06d}"
+
+
+def _publish(path: Path, name: str) -> None:
+    tmp = path / (POINTER + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump({"current": name}, fh)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path / POINTER)
+    dir_fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def _remove_strays(path: Path, current: Path | None) -> None:
+    """Remove versions newer than the current one: left by a build that died."""
+    for name in _versions(path):
+        if current is None or name > current.name:
+            shutil.rmtree(path / name, ignore_errors=True)
+
+
+def _prune(path: Path, current: str) -> None:
+    older = [v for v in _versions(path) if v < current]
+    for name in older[: max(0, len(older) - (KEEP_VERSIONS - 1))]:
+        shutil.rmtree(path / name, ignore_errors=True)
