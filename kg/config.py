@@ -26,6 +26,7 @@ class Settings:
     allow_update: bool = False
     update_token: str | None = None
     allow_service: tuple[str, ...] = ()  # SERVICE endpoints the operator allows
+    link: bool = False  # link to Wikidata while building (kg build --link)
     wikidata_endpoint: str | None = None  # SPARQL endpoint with Wikidata's data model
     wikidata_dump: str | None = None  # or a local extract file
 
