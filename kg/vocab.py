@@ -17,11 +17,13 @@ from rdflib.namespace import DefinedNamespace, Namespace
 from rdflib.term import URIRef
 
 __all__ = [
+    "DEFAULT_BASE",
     "EV",
     "ONTOLOGY_IRI",
     "PREFIXES",
     "ev_terms",
     "ontology_path",
+    "queries_dir",
     "shapes_path",
     "sparql_prefixes",
 ]
@@ -190,4 +192,6 @@ def queries_dir() -> Path:
     for directory in (_PACKAGE_DIR / "_data" / "queries", _PACKAGE_DIR.parent / "queries"):
         if directory.is_dir():
             return directory
-    raise FileNotFoundError(f"no queries folder; looked at {_PACKAGE_DIR / '_data' / 'queries'} and {_PACKAGE_DIR.parent / 'queries'}")
+    raise FileNotFoundError(
+        f"no queries folder; looked at {_PACKAGE_DIR / '_data' / 'queries'} and {_PACKAGE_DIR.parent / 'queries'}"
+    )

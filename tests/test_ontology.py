@@ -126,12 +126,7 @@ def ontology() -> Graph:
 
 
 def _declared_ev_terms(g: Graph) -> set[URIRef]:
-    return {
-        s
-        for t in DECLARATION_TYPES
-        for s in g.subjects(RDF.type, t)
-        if isinstance(s, URIRef) and s.startswith(str(EV._NS))
-    }
+    return {s for t in DECLARATION_TYPES for s in g.subjects(RDF.type, t) if isinstance(s, URIRef) and s.startswith(str(EV._NS))}
 
 
 def _closure(*graphs: Graph) -> Graph:
@@ -302,8 +297,7 @@ def test_owl_rl_closure_draws_the_alignments(ontology: Graph) -> None:
 )
 def test_owl_rl_closure_finds_inconsistencies(ontology: Graph, bad: str) -> None:
     data = Graph().parse(
-        data="@prefix ev: <https://w3id.org/chronicon/event#> .\n"
-        "@prefix id: <https://w3id.org/chronicon/id/> .\n" + bad,
+        data="@prefix ev: <https://w3id.org/chronicon/event#> .\n@prefix id: <https://w3id.org/chronicon/id/> .\n" + bad,
         format="turtle",
     )
     assert _inconsistencies(_closure(ontology, data)) != []
