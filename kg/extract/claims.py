@@ -1,0 +1,109 @@
+"""Claims: the narrative → one :class:`~kg.model.ClaimRecord` per clause.
+
+The steps, in order (each is a pure function of another module):
+
+1. ``clauses.split_clauses``: each paragraph → its clauses (rule B).
+2. ``mentions.find_mentions``: the places and actors of every clause, once per
+   article so that "the city" can resolve to a place named before (rules F, G).
+3. ``dates.date_clause``: each clause's date and date kind, with a cursor that runs
+   through the whole article; inheritance only within a paragraph (rule C).
+4. ``attribution``: stance (rule D), sources (rule E; "they said" resolves to the
+   source or group of the clause before), then disputes (rule I).
+5. ``casualties.find_casualties``: the casualty figures of each clause (rule H).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kg.extract import attribution, dates
+from kg.extract.casualties import find_casualties
+from kg.extract.clauses import split_clauses
+from kg.extract.mentions import find_mentions
+from kg.model import Article, ClaimRecord, EventRecord, Gazetteer, SourceRecord
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A clause and where it stands."""
+
+    text: str
+    section: str
+    paragraph: int  # index of its paragraph across the article
+
+
+def article_clauses(article: Article) -> list[Clause]:
+    """Every clause of the narrative, in article order (rules A, B)."""
+    out: list[Clause] = []
+    paragraph = 0
+    for section in article.sections:
+        for para in section.paragraphs:
+            out.extend(Clause(text, section.title, paragraph) for text in split_clauses(para.text))
+            paragraph += 1
+    return out
+
+
+def date_clauses(clauses: list[Clause], event: EventRecord) -> list[dates.ClauseDate]:
+    """Each clause's date, with the cursor carried across paragraphs and sections (rule C)."""
+    out: list[dates.ClauseDate] = []
+    cursor = dates.DateCursor()
+    paragraph, dated = -1, False
+    for clause in clauses:
+        if clause.paragraph != paragraph:
+            paragraph, dated = clause.paragraph, False  # inheritance stops at a paragraph break
+        result = dates.date_clause(clause.text, cursor, dated, event.span, event.label)
+        out.append(result)
+        cursor, dated = result.cursor, dated or result.reached
+    return out
+
+
+def attribute_clauses(clauses: list[Clause]) -> list[tuple[str, tuple[SourceRecord, ...]]]:
+    """Each clause's (stance, sources); a pronoun source takes the antecedent before it."""
+    out: list[tuple[str, tuple[SourceRecord, ...]]] = []
+    antecedent: str | None = None
+    for clause in clauses:
+        stance = attribution.find_stance(clause.text)
+        sources = attribution.find_sources(clause.text, antecedent) if stance != "asserted" else ()
+        out.append((stance, sources))
+        # The next clause's "they" is this clause's source, else its subject's group.
+        group = attribution.group_of(attribution.clause_subject(clause.text))
+        antecedent = sources[0].name if sources else group or antecedent
+    return out
+
+
+def extract_claims(article: Article, event: EventRecord, gazetteer: Gazetteer) -> tuple[ClaimRecord, ...]:
+    """The claims of an article's narrative, in order.
+
+    :param article: the article, as :func:`kg.read.load_article` returns it.
+    :param event: the event its infobox gives (its span dates bare days).
+    :param gazetteer: names known across the build, for the mentions.
+    :returns: one :class:`ClaimRecord` per clause.
+    """
+    clauses = article_clauses(article)
+    mentions = find_mentions([c.text for c in clauses], event, gazetteer)
+    dated = date_clauses(clauses, event)
+    attributed = attribute_clauses(clauses)
+    facts = [
+        attribution.ClauseFacts(c.text, c.paragraph, tuple(s.name for s in sources), stance,  # type: ignore[arg-type]
+                                d.date.iso if d.date else None)
+        for c, (stance, sources), d in zip(clauses, attributed, dated, strict=True)
+    ]
+    claims: list[ClaimRecord] = []
+    for i, clause in enumerate(clauses):
+        places, actors = mentions[i] if i < len(mentions) else ((), ())
+        stance, sources = attributed[i]
+        disputed = attribution.find_dispute(i, facts)
+        claims.append(ClaimRecord(
+            position=i,
+            text=clause.text,
+            section=clause.section,
+            date=dated[i].date,
+            date_kind=dated[i].kind,
+            sources=sources,
+            stance=stance,  # type: ignore[arg-type]
+            places=tuple(places),
+            actors=tuple(actors),
+            casualties=find_casualties(clause.text),
+            disputes=(disputed,) if disputed is not None else (),
+        ))
+    return tuple(claims)

@@ -1,0 +1,399 @@
+"""Claim dates (ANNOTATION.md rule C): find a clause's date expressions and resolve
+them against a date cursor that runs through the whole article.
+
+Three steps, each a small pure function:
+
+1. :func:`find_date_mentions` lists the date expressions of a clause in text order:
+   explicit days ("On 4 April", "September 1, 1939", "on the 25th"), months ("In
+   early May", "September 1939"), years ("in 1940"), relative offsets ("three days
+   later", "the same day", "Two days before the battle") and vague year context
+   ("by the end of 2013", which names a year but no date).
+2. :func:`resolve_mention` turns one mention into a :class:`~kg.model.DateValue`
+   given the cursor, and moves the cursor.
+3. :func:`date_clause` picks the clause's own date (its first *main* happening's)
+   and says how it was found: explicit, relative, inherited or none.
+
+All regexes are linear: no nested quantifiers, bounded repetitions, and clauses
+are capped at :data:`MAX_CLAUSE_CHARS` before they are searched.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from kg.model import DateKind, DateValue, Span
+
+MAX_CLAUSE_CHARS = 2000  # work cap per clause: real clauses are far shorter
+
+MONTHS = {
+    name: i
+    for i, name in enumerate(
+        ["January", "February", "March", "April", "May", "June", "July",
+         "August", "September", "October", "November", "December"], start=1)
+}
+_MONTH = "(?:" + "|".join(MONTHS) + ")"
+_YEAR = r"(?:1[0-9]{3}|20[0-9]{2})"
+_ORD = r"(?:st|nd|rd|th)?"
+_WORD_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "the": 1,
+}
+_NUM = r"(?:\d{1,3}|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|" \
+       r"an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|" \
+       r"sixteen|seventeen|eighteen|nineteen|the)"
+_PART = r"(?:day|morning|afternoon|evening|night)"
+
+MentionKind = Literal["day", "ordinal", "month", "year", "relative", "context"]
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """One date expression found in a clause (character offsets into it)."""
+
+    start: int
+    end: int
+    kind: MentionKind
+    day: int | None = None
+    last_day: int | None = None  # "6 and 7 August": the cursor ends on the 7th
+    month: int | None = None
+    year: int | None = None
+    offset: int = 0  # for relative mentions, counted in `unit`
+    unit: Literal["day", "month", "year", "same-month", "same-year"] = "day"
+    anchor: Literal["cursor", "event"] = "cursor"
+
+
+@dataclass(frozen=True)
+class DateCursor:
+    """The last date the text reached, plus the year/month context for bare days."""
+
+    date: DateValue | None = None
+    year: int | None = None
+    month: int | None = None  # None after a bare year: no rollover reference
+
+
+# --- 1. finding mentions -----------------------------------------------------
+
+_DAY_MONTH = re.compile(
+    rf"\b(?P<d1>\d{{1,2}}){_ORD}(?:\s*(?:–|—|-|/|and|to|or)\s*(?P<d2>\d{{1,2}}){_ORD})?"
+    rf"\s+(?:of\s+)?(?P<m>{_MONTH})\b(?:,?\s+(?P<y>{_YEAR})\b)?")
+_MONTH_DAY = re.compile(
+    rf"\b(?P<m>{_MONTH})\s+(?P<d1>\d{{1,2}}){_ORD}(?!\d)(?:\s*(?:–|—|-|and|to)\s*(?P<d2>\d{{1,2}}){_ORD}(?!\d))?"
+    rf"(?:,?\s+(?P<y>{_YEAR})\b)?(?!\s*(?:percent|%|km|miles|metres|meters))")
+# "on the 25th": a day of the cursor's month; not "the 25th Division".
+_ORDINAL = re.compile(
+    r"\b(?:[Oo]n|[Bb]y|[Uu]ntil|[Ff]rom|[Oo]f)\s+the\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)\b"
+    r"(?!\s*(?:[A-Z0-9]|of\b|century|anniversary|birthday|day|week|month|year|minute|hour))")
+_MONTH_ALONE = re.compile(
+    r"\b(?:[Ii]n|[Bb]y|[Ff]rom|[Ss]ince|[Uu]ntil|[Dd]uring|[Tt]hrough|[Oo]f|[Ee]arly|[Ll]ate|[Mm]id)(?:\s+|-)"
+    r"(?:(?:the\s+)?(?:early|late|mid|end\s+of|beginning\s+of|start\s+of|middle\s+of|first\s+half\s+of|"
+    rf"second\s+half\s+of)(?:\s+|-))?(?P<m>{_MONTH})\b(?:,?\s+(?P<y>{_YEAR})\b)?")
+_MONTH_YEAR = re.compile(rf"\b(?P<m>{_MONTH}),?\s+(?P<y>{_YEAR})\b")
+_YEAR_ALONE = re.compile(rf"\b(?:[Ii]n|[Dd]uring)\s+(?:(?:early|mid|late)[\s-]+)?(?P<y>{_YEAR})\b(?![–-]\d)")
+# A year named without a date: it sets the year for the bare days that follow.
+_CONTEXT_YEAR = re.compile(
+    r"\b(?:(?:the\s+)?(?:end|beginning|start|middle|summer|winter|spring|autumn|fall|first\s+half|second\s+half)"
+    rf"\s+of\s+|(?:[Ss]ummer|[Ww]inter|[Ss]pring|[Aa]utumn|[Ee]arly|[Mm]id|[Ll]ate)[\s-]+)(?P<y>{_YEAR})\b")
+
+# Relative offsets. A vague quantifier ("less than a month later") gives no date.
+_VAGUE = r"(?<!less than )(?<!more than )(?<!over )(?<!within )(?<!under )"
+_NUMERIC = re.compile(
+    rf"\b{_VAGUE}(?P<n>{_NUM})\s+(?P<unit>days?|nights?|weeks?|months?|years?|hours?|minutes?)"
+    r"\s+(?P<dir>later|earlier|afterwards?|after|before)\b"
+    r"(?P<ref>\s+(?:the|its|their|his|her)\s+[a-z][\w-]*(?:\s+of\s+the\s+[a-z][\w-]*)?)?", re.I)
+_FIXED: tuple[tuple[re.Pattern[str], int, str], ...] = tuple(
+    (re.compile(pattern, re.I), offset, unit)
+    for pattern, offset, unit in (
+        (rf"\b(?:early\s+)?(?:on\s+)?the\s+(?:next|following)\s+{_PART}\b", 1, "day"),
+        (rf"\b(?:on\s+)?the\s+(?:same|very\s+same)\s+{_PART}\b", 0, "day"),
+        (rf"\b(?:later|earlier)\s+(?:that|the\s+same|in\s+the)\s+(?:same\s+)?{_PART}\b", 0, "day"),
+        (rf"\bthat\s+(?:same\s+)?{_PART}\b", 0, "day"),
+        (rf"\b(?:on\s+)?the\s+(?:previous|preceding)\s+{_PART}\b", -1, "day"),
+        (rf"\b(?:{_VAGUE}(?:about|some|around|nearly|almost|roughly|just|only)\s+)?(?:{_NUM}|several|a\s+few)?"
+         r"\s*(?:hours?|minutes?)\s+later\b", 0, "day"),
+        (r"\b(?:later|earlier)\s+that\s+month\b|\b(?:that|the\s+same)\s+month\b", 0, "same-month"),
+        (r"\bthe\s+(?:next|following)\s+month\b", 1, "month"),
+        (r"\b(?:later|earlier)\s+that\s+year\b|\b(?:that|the\s+same)\s+year\b", 0, "same-year"),
+        (r"\bthe\s+(?:next|following)\s+year\b", 1, "year"),
+    )
+)
+# "On election night", "on the eve of the battle": counted from the event itself.
+_EVENT_DAY = re.compile(
+    rf"\b[Oo]n\s+(?:the\s+)?(?P<noun>[a-z]+)\s+(?P<part>{_PART}|eve)\b|"
+    rf"\b[Oo]n\s+the\s+(?P<part2>{_PART}|eve)\s+of\s+the\s+(?P<noun2>[a-z]+)\b")
+
+
+def find_date_mentions(text: str, event_head: str | None = None) -> list[DateMention]:
+    """Every date expression of a clause, in text order, overlaps and parentheses dropped."""
+    text = text[:MAX_CLAUSE_CHARS]
+    found = [*_explicit_mentions(text), *_relative_mentions(text, event_head)]
+    hidden = parenthesised_spans(text)
+    found = [m for m in found if not any(a < m.start < b for a, b in hidden)]
+    # Earliest first; at one start the longer wins, so "19 July 2012" beats "July 2012".
+    found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    kept: list[DateMention] = []
+    for mention in found:
+        if not kept or mention.start >= kept[-1].end:
+            kept.append(mention)
+    return kept
+
+
+def _explicit_mentions(text: str) -> list[DateMention]:
+    """Days, months, years and year context named in the text."""
+    out: list[DateMention] = []
+    for rx in (_DAY_MONTH, _MONTH_DAY):
+        for m in rx.finditer(text):
+            out.append(DateMention(m.start(), m.end(), "day", day=int(m["d1"]),
+                                   last_day=int(m["d2"]) if m["d2"] else None,
+                                   month=MONTHS[m["m"]], year=int(m["y"]) if m["y"] else None))
+    for m in _ORDINAL.finditer(text):
+        out.append(DateMention(m.start(), m.end(), "ordinal", day=int(m["d1"])))
+    for rx in (_MONTH_ALONE, _MONTH_YEAR):
+        for m in rx.finditer(text):
+            out.append(DateMention(m.start(), m.end(), "month", month=MONTHS[m["m"]],
+                                   year=int(m["y"]) if m["y"] else None))
+    for m in _YEAR_ALONE.finditer(text):
+        out.append(DateMention(m.start(), m.end(), "year", year=int(m["y"])))
+    for m in _CONTEXT_YEAR.finditer(text):
+        out.append(DateMention(m.start(), m.end(), "context", year=int(m["y"])))
+    return out
+
+
+def _relative_mentions(text: str, event_head: str | None) -> list[DateMention]:
+    """Offsets from the cursor, or from the event where the text names it."""
+    out: list[DateMention] = []
+    for m in _NUMERIC.finditer(text):
+        word, unit = m["n"].lower(), m["unit"].lower().rstrip("s")
+        if word == "the" and unit not in ("day", "night"):
+            continue  # "the week before" is a period, not an offset
+        n = int(word) if word.isdigit() else _word_number(word)
+        if n is None:
+            continue
+        direction = -1 if m["dir"].lower() in ("earlier", "before") else 1
+        anchor = "event" if _names_event(m["ref"], event_head) else "cursor"
+        if unit in ("hour", "minute"):
+            out.append(DateMention(m.start(), m.end(), "relative", offset=0, anchor=anchor))
+        elif unit in ("day", "night", "week"):
+            days = n * (7 if unit == "week" else 1) * direction
+            out.append(DateMention(m.start(), m.end(), "relative", offset=days, anchor=anchor))
+        else:
+            out.append(DateMention(m.start(), m.end(), "relative", offset=n * direction,
+                                   unit="month" if unit == "month" else "year", anchor=anchor))
+    for rx, offset, unit in _FIXED:
+        for m in rx.finditer(text):
+            out.append(DateMention(m.start(), m.end(), "relative", offset=offset, unit=unit))  # type: ignore[arg-type]
+    for m in _EVENT_DAY.finditer(text):
+        noun, part = (m["noun"], m["part"]) if m["noun"] else (m["noun2"], m["part2"])
+        if _names_event(noun, event_head):
+            out.append(DateMention(m.start(), m.end(), "relative", offset=-1 if part == "eve" else 0, anchor="event"))
+    return out
+
+
+def _word_number(word: str) -> int | None:
+    """'twenty-one' → 21, 'three' → 3."""
+    head, _, tail = word.partition("-")
+    if head not in _WORD_NUMBERS:
+        return None
+    return _WORD_NUMBERS[head] + (_WORD_NUMBERS.get(tail, 0) if tail else 0)
+
+
+def _names_event(ref: str | None, event_head: str | None) -> bool:
+    """Whether "the battle" / "election" names the article's own event."""
+    if not ref or not event_head:
+        return False
+    words = ref.split()
+    noun = words[1] if len(words) > 1 and words[0] in ("the", "its", "their", "his", "her") else words[0]
+    return noun.lower().rstrip("s") == event_head.rstrip("s")
+
+
+def event_head(label: str) -> str | None:
+    """The event's head noun: 'Battle of Waterloo' → 'battle', '2014 Idlib offensive' → 'offensive'."""
+    label = re.sub(r"\s*\(.*?\)\s*", " ", label).strip()
+    head = label.split(" of ", 1)[0] if " of " in label else label
+    words = head.split()
+    return words[-1].lower() if words else None
+
+
+def parenthesised_spans(text: str) -> list[tuple[int, int]]:
+    """(open, close) offsets of balanced round brackets, at most 500 characters apart."""
+    spans, stack = [], []
+    for i, ch in enumerate(text):
+        if ch == "(":
+            stack.append(i)
+        elif ch == ")" and stack:
+            start = stack.pop()
+            if i - start <= 500:
+                spans.append((start, i))
+    return spans
+
+
+# --- 2. resolving a mention ---------------------------------------------------
+
+def span_years(span: Span | None, label: str = "") -> tuple[int | None, int | None]:
+    """First and last year of the event's span (else a year in its label)."""
+    first = int(span.start.iso[:4]) if span and span.start else None
+    last = int(span.end.iso[:4]) if span and span.end else None
+    if first is None:
+        m = re.search(rf"\b{_YEAR}\b", label)
+        first = last or (int(m.group()) if m else None)
+    return first, last if last is not None else first
+
+
+def infer_year(month: int, day: int, cursor: DateCursor, span: Span | None, label: str = "") -> int | None:
+    """The year of a date written without one: the cursor's, rolling forward past December."""
+    if cursor.year is not None:
+        # Going back three months or more is read as the next year (Dec → Jan);
+        # a shorter step back is a flashback within the same year.
+        if cursor.month is not None and cursor.month - month >= 3:
+            return cursor.year + 1
+        return cursor.year
+    first, last = span_years(span, label)
+    if first is None:
+        return None
+    start = _span_start(span)
+    for year in range(first, (last or first) + 1):
+        if start is None or _safe_date(year, month, day) >= start - dt.timedelta(days=62):
+            return year
+    return first
+
+
+def _span_start(span: Span | None) -> dt.date | None:
+    if not span or not span.start:
+        return None
+    parts = [int(p) for p in span.start.iso.split("-")]
+    return dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date:
+    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def _day_value(year: int, month: int, day: int) -> DateValue | None:
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return None
+    return DateValue(f"{year:04d}-{month:02d}-{day:02d}", "day")
+
+
+def _parse(value: DateValue) -> tuple[int, int | None, int | None]:
+    parts = [int(p) for p in value.iso.split("-")]
+    return parts[0], parts[1] if len(parts) > 1 else None, parts[2] if len(parts) > 2 else None
+
+
+def shift_date(base: DateValue, offset: int, unit: str) -> DateValue | None:
+    """base moved by offset days/months/years, at a precision the base can carry."""
+    year, month, day = _parse(base)
+    if unit == "same-year":
+        return DateValue(f"{year:04d}", "year")
+    if unit == "year":
+        return DateValue(f"{year + offset:04d}", "year")
+    if month is None:
+        return None
+    if unit == "same-month":
+        return DateValue(f"{year:04d}-{month:02d}", "month")
+    if unit == "month":
+        total = year * 12 + month - 1 + offset
+        return DateValue(f"{total // 12:04d}-{total % 12 + 1:02d}", "month")
+    if day is None:
+        return base if offset == 0 else None
+    moved = dt.date(year, month, day) + dt.timedelta(days=offset)
+    return DateValue(moved.isoformat(), "day")
+
+
+def resolve_mention(m: DateMention, cursor: DateCursor, span: Span | None,
+                    label: str = "") -> tuple[DateValue | None, DateCursor]:
+    """The date a mention names, and the cursor after it."""
+    value: DateValue | None = None
+    end_value: DateValue | None = None
+    if m.kind == "context":
+        return None, replace(cursor, year=m.year, month=None)
+    if m.kind == "year" and m.year:
+        value = DateValue(f"{m.year:04d}", "year")
+    elif m.kind in ("day", "month") and m.month:
+        year = m.year or infer_year(m.month, m.day or 1, cursor, span, label)
+        if year is not None and m.kind == "month":
+            value = DateValue(f"{year:04d}-{m.month:02d}", "month")
+        elif year is not None and m.day:
+            value = _day_value(year, m.month, m.day)
+            end_value = _day_value(year, m.month, m.last_day) if m.last_day else None
+    elif m.kind == "ordinal" and cursor.date and m.day:
+        year, month, _ = _parse(cursor.date)
+        value = _day_value(year, month, m.day) if month else None
+    elif m.kind == "relative":
+        base = _event_date(span) if m.anchor == "event" else cursor.date
+        value = shift_date(base, m.offset, m.unit) if base else None
+    if value is None:
+        return None, cursor
+    return value, _cursor_at(end_value or value)
+
+
+def _event_date(span: Span | None) -> DateValue | None:
+    return span.start if span and span.start else None
+
+
+def _cursor_at(value: DateValue) -> DateCursor:
+    year, month, _ = _parse(value)
+    return DateCursor(date=value, year=year, month=month)
+
+
+# --- 3. the clause's own date ---------------------------------------------------
+
+# A date right after a coordinator dates a second happening, not the clause's first.
+_AFTER_COORDINATOR = re.compile(r"(?:,\s*|\b)(?:and|but|while|whereas|then)(?:\s+then)?\s*,?\s*$", re.I)
+_MAIN_BOUNDARY = re.compile(r",\s+(?:and|but|while|whereas)\s+", re.I)
+_VERBISH = re.compile(
+    r"\b(?:[a-z]{2,}ed|was|were|had|has|took|began|fell|left|met|made|won|lost|fought|came|went|ran|held|"
+    r"led|saw|gave|got|struck|drove|broke|overran|withdrew|sent|became|rose|shot|hit|set|cut|put|told|"
+    r"brought|caught|built|sought|stood|kept|began|spread|swept|flew|fled|bombed)\b")
+
+
+# What may stand between a coordinator and its date: "and on the morning of 18 June".
+_DATE_PREFIX = re.compile(
+    r"(?:\b(?:on|at|by|from|in|early|late|(?:at|before|after|around)\s+(?:dawn|dusk|noon|midnight|daybreak)"
+    r"(?:\s+on)?|(?:on|during)\s+the\s+(?:morning|night|evening|afternoon)\s+of)\s+)+$", re.I)
+
+
+def is_secondary(text: str, start: int) -> bool:
+    """Whether the date at `start` belongs to a later main happening of the clause."""
+    before = text[max(0, start - 80):start]
+    before = before[:_DATE_PREFIX.search(before).start()] if _DATE_PREFIX.search(before) else before
+    if _AFTER_COORDINATOR.search(before[-40:]):
+        return True
+    boundary = None
+    for b in _MAIN_BOUNDARY.finditer(text, 0, start):
+        boundary = b
+    return boundary is not None and bool(_VERBISH.search(text, boundary.end(), start))
+
+
+@dataclass(frozen=True)
+class ClauseDate:
+    """What rule C gives one clause, and the cursor it leaves behind."""
+
+    date: DateValue | None
+    kind: DateKind
+    cursor: DateCursor
+    reached: bool  # whether the clause reached any date (so later clauses may inherit)
+
+
+def date_clause(text: str, cursor: DateCursor, paragraph_dated: bool, span: Span | None,
+                label: str = "") -> ClauseDate:
+    """A clause's date and its kind; the cursor after every date the clause reaches."""
+    mentions = find_date_mentions(text, event_head(label))
+    before = cursor
+    own: DateValue | None = None
+    kind: DateKind = "none"
+    reached = False
+    for i, mention in enumerate(mentions):
+        value, cursor = resolve_mention(mention, cursor, span, label)
+        reached = reached or value is not None
+        primary = i == 0 and mention.kind != "context" and not is_secondary(text, mention.start)
+        if primary and value is not None:
+            own, kind = value, "relative" if mention.kind == "relative" else "explicit"
+    if own is None and paragraph_dated and before.date is not None:
+        return ClauseDate(before.date, "inherited", cursor, reached)
+    return ClauseDate(own, kind, cursor, reached)
