@@ -143,6 +143,7 @@ FUNCTION_WORDS = _words(
     "same following previous of and or but if so there here we our opinion turnout"
 )
 MONTHS = _words("January February March April May June July August September October November December")
+MONTHS_LOWER = frozenset(m.lower() for m in MONTHS)
 # Capitalised words that head names of documents or operations, not actors or places.
 NOT_NAMES = _words("operation order proclamation agreement treaty act resolution accords declaration "
                    "conference plan campaign offensive battle siege war")
