@@ -20,8 +20,8 @@ import pyoxigraph as ox
 
 from kg import __version__
 from kg.errors import ArticleError, KgError
-from kg.extract import build_gazetteer, extract
 from kg.export import export_from
+from kg.extract import build_gazetteer, extract
 from kg.formats import format_for_path
 from kg.map import Minter, extraction_quads
 from kg.model import Article, Gazetteer
@@ -181,9 +181,20 @@ def _collect(article: Article, run, graphs: dict[str, list[str]], report: BuildR
 
 
 def _ontology_lines() -> list[str]:
-    """The ontology as N-Triples lines, for a graph of its own."""
+    """The ontology as N-Triples lines, for a graph of its own.
+
+    Its blank nodes (OWL lists and restrictions) are renamed in the order the file
+    gives them: a parser's random names would make two builds differ in bytes.
+    """
+    names: dict[str, ox.BlankNode] = {}
+
+    def stable(node):  # type: ignore[no-untyped-def]
+        if isinstance(node, ox.BlankNode):
+            return names.setdefault(node.value, ox.BlankNode(f"ontology{len(names)}"))
+        return node
+
     triples = ox.parse(path=str(ontology_path()), format=ox.RdfFormat.TURTLE)
-    return sorted({f"{t} .\n" for t in triples})
+    return sorted({f"{ox.Triple(stable(t.subject), t.predicate, stable(t.object))} .\n" for t in triples})
 
 
 def _write_store(writer: Writer, articles: list[Article], graphs: dict[str, list[str]], previous: dict, report: BuildReport, minter: Minter) -> None:  # type: ignore[type-arg]

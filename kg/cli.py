@@ -70,7 +70,8 @@ def build(ctx: click.Context, paths: tuple[Path, ...], store: str | None, out: P
     A bad article is skipped and reported; the others are built, and the exit
     status is 1 when anything was skipped. Unchanged articles are not rebuilt.
     """
-    from kg.build import build as run_build, report_json
+    from kg.build import build as run_build
+    from kg.build import report_json
 
     settings = _settings(ctx, store=store, base=base)
     target = settings.store if (store or out is None) else None

@@ -51,6 +51,10 @@ class _Loader(yaml.BaseLoader):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.MarkedYAMLError(None, None, "YAML aliases are not allowed in front matter", event.start_mark)
+        event = self.peek_event()
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!"):  # "!!python/object" and friends: refused, not ignored
+            raise yaml.MarkedYAMLError(None, None, f"YAML tag {tag!r} is not allowed in front matter", event.start_mark)
         return super().compose_node(parent, index)
 
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
@@ -144,6 +148,8 @@ def _parse_front_matter(where: str, front: str) -> dict[str, Any]:
         raise ArticleError(where, f"invalid YAML in front matter{col}: {problem}", line) from None
     except yaml.YAMLError as exc:
         raise ArticleError(where, f"invalid YAML in front matter: {exc}", 2) from None
+    if not docs:
+        raise ArticleError(where, "front matter is empty: expected a mapping of fields", 2)
     if len(docs) != 1:
         raise ArticleError(where, f"front matter holds {len(docs)} YAML documents, expected one mapping", 2)
     meta = docs[0]
