@@ -30,7 +30,8 @@ _STANCE_CUES: tuple[tuple[Stance, re.Pattern[str]], ...] = (
     ("denied", re.compile(r"\b(?:denied|denies|deny)\b", re.I)),
     ("claimed", re.compile(r"\b(?:claimed|claims|claim)\b", re.I)),
     ("reported", re.compile(
-        r"\b(?:reported|reports|reportedly|said|says|announced|announces|declared|declares|"
+        r"\b(?:reported|reports|reportedly|said|says|announced|announces|(?:declared|declares)(?!\s+(?:war|independence|"
+        r"martial\s+law|an?\s+(?:state\s+of|ceasefire|truce|curfew|no-fly)))|"
         r"(?:was|were)\s+estimated|according\s+to)\b", re.I)),
 )
 
@@ -50,7 +51,8 @@ def find_stance(text: str) -> Stance:
 # already made the clause attributed ("The White House called the reported remarks ...").
 _SPEECH_VERB = re.compile(
     r"\b(?:denied|denies|deny|claimed|claims|claim|reported|reports|said|says|announced|"
-    r"announces|declared|declares)\b", re.I)
+    r"announces|(?:declared|declares)(?!\s+(?:war|independence|martial\s+law|an?\s+(?:state\s+of|ceasefire|truce)))"
+    r")\b", re.I)
 _FALLBACK_VERB = re.compile(r"\b(?:called|described|stated|confirmed|accused|insisted)\b")
 _ACCORDING = re.compile(r"\baccording\s+to\s+", re.I)
 # Before the verb: a passive or a determiner makes it no act of saying ("it was reported",
@@ -81,7 +83,7 @@ _DESCRIPTOR = re.compile(
 _SPOKESMAN = re.compile(
     r"\b(?:an?|the)\s+(?:\w+\s+)?(?:spokesman|spokeswoman|spokesperson|representative|official|"
     r"source|statement|member|commander)\s+(?:for|of|from)\s+(?:the\s+)?(?P<org>.+?)"
-    r"(?:\s+(?:operation|campaign|offensive|coalition|movement))?$", re.I)
+    r"(?:\s+(?-i:operation|campaign|offensive|coalition|movement|group|alliance|militia|organi[sz]ation))?$", re.I)
 _ROLE_START = re.compile(
     r"^(?:the|a|an)?\s*(?:head|commander|leader|chief|spokesman|spokeswoman|spokesperson|director|"
     r"minister|president|governor|member|founder|secretary|chairman|official|representative|"
@@ -147,18 +149,14 @@ def _according_source(text: str, start: int) -> SourceRecord | None:
 def _subject_source(text: str, verb_start: int, antecedent: str | None) -> SourceRecord | None:
     """The subject of the speech verb at verb_start, as a source."""
     region = _ADVERBS_BEFORE_VERB.sub("", text[:verb_start].rstrip())
-    role = None
-    segments = [s.strip() for s in re.split(r"[,;:]", region)]
-    if len(segments) >= 3 and not segments[-1] and _ROLE_START.match(segments[-2]):
-        role, segments = segments[-2], segments[:-2]  # "X, head of Y, said"
-    subject = segments[-1] if segments else ""
+    subject, role = _subject_and_role([s.strip() for s in re.split(r"[,;:]", region)])
     if re.search(r"\b(?:and|that|which|who)$", subject) or not subject:
         subject = clause_subject(text) or ""  # "X denied this and said ...": X said
     subject = _strip_leading_date(subject)
     subject = re.split(r"\s+(?:that|which|who)\s+", subject)[-1]
     if subject.lower() in _PRONOUNS:
         return SourceRecord(antecedent) if antecedent else None
-    if _VERBISH.search(subject) or len(subject.split()) > 8:
+    if _VERBISH.search(subject) or len(_TITLE.sub("", subject).split()) > 8:
         # Not a clean noun phrase: keep its last determiner phrase ("... the SOHR").
         dets = list(re.finditer(r"\b(?:the|a|an)\s+", subject))
         if not dets:
@@ -167,6 +165,21 @@ def _subject_source(text: str, verb_start: int, antecedent: str | None) -> Sourc
         if _VERBISH.search(subject):
             return None
     return _source_record(subject, role)
+
+
+def _subject_and_role(segments: list[str]) -> tuple[str, str | None]:
+    """The comma-separated stretch before a verb → (subject, appositive role).
+
+    "X, head of Y, said" and "the head of Y, X, said" both give (X, "head of Y");
+    "X, who led Y, said" gives X.
+    """
+    if len(segments) >= 3 and not segments[-1]:  # a comma right before the verb: an appositive
+        last, previous = segments[-2], segments[-3]
+        if _ROLE_START.match(last) or re.match(r"(?:who|which)\b", last):
+            return previous, last if _ROLE_START.match(last) else None
+        if _ROLE_START.match(previous):
+            return last, previous
+    return (segments[-1] if segments else ""), None
 
 
 def _strip_leading_date(phrase: str) -> str:
@@ -186,13 +199,16 @@ def _source_record(name: str, role: str | None) -> SourceRecord | None:
 
 def clean_source_name(name: str) -> str:
     """'the SOHR' → 'SOHR', 'Col. Afif al-Suleimani' → 'Afif al-Suleimani', 'the newspaper X' → 'X'."""
-    name = name.strip(" ,.;:\"'“”")
+    name = re.sub(r"\s*\([^()]{0,80}\)", "", name).strip(" ,.;:\"'“”")  # "(SOHR)", "(Armenian: ...)"
     spokesman = _SPOKESMAN.search(name)
     if spokesman:
         name = spokesman.group("org")
     name = _DETERMINER.sub("", name)
     name = _DESCRIPTOR.sub("", name)
-    name = _TITLE.sub("", name)
+    titled = _TITLE.match(name)
+    if titled:
+        # A titled person: "Lt. Col. J. R. Smith of the U.S. Army" → "J. R. Smith".
+        name = re.split(r"\s+of\s+(?:the\s+)?(?=[A-Z0-9])", name[titled.end():], maxsplit=1)[0]
     return name.strip(" ,.;:")
 
 
@@ -211,18 +227,26 @@ def clause_subject(text: str) -> str | None:
 
 
 def group_of(subject: str | None) -> str | None:
-    """The group a subject names: 'GNA forces' → 'GNA', 'the rebels' → 'rebels'."""
+    """The group a subject names: 'GNA forces' → 'GNA', 'the rebels' → 'rebels'; None for a thing."""
     if not subject or subject.lower() in _PRONOUNS or len(subject.split()) > 6:
         return None
     name = clean_source_name(subject)
-    return _GROUP_TAIL.sub("", name) or None
+    group = _GROUP_TAIL.sub("", name)
+    # "they" points back to people: a plural noun or a proper name, not "the ceasefire".
+    if group and (group != name or group[0].isupper() or group.endswith("s")):
+        return group
+    return None
 
 
 # --- disputes (rule I) -------------------------------------------------------------
 
 _ACTIVE_DENIAL = re.compile(r"(?<!was )(?<!were )(?<!been )\b(?:denied|denies|deny)\b(?!\s+(?:access|entry|permission))", re.I)
+# Denials in other words: "rejected these claims", "dismissed the report as propaganda".
+_REJECTION = re.compile(
+    r"\b(?:rejected|dismissed|refuted|disputed|contradicted)\s+(?:the|this|these|that|those|such|all|its|their)\s+"
+    r"(?:\w+\s+)?(?:claims?|reports?|allegations?|accusations?|accounts?|statements?|assertions?|figures?)\b", re.I)
 _CONTRADICTION = re.compile(
-    r"\b(?:(?:real|actual|true)\s+(?:figure|number|toll|death\s+toll|count)|contradicted|refuted|"
+    r"\b(?:(?:real|actual|true)\s+(?:figure|number|toll|death\s+toll|count)|"
     r"(?:figures?|numbers?|toll)\s+(?:was|were|is|are)\s+(?:\w+\s+)?(?:exaggerated|inflated|"
     r"overstated|understated|lower|higher))\b", re.I)
 _NUMBER = r"(?:\d[\d,.]*|tens|dozens|hundreds|thousands|several|one|two|three|four|five|six|seven|eight|nine|ten)"
@@ -261,7 +285,7 @@ def find_dispute(i: int, clauses: Sequence[ClauseFacts]) -> int | None:
     me = clauses[i]
     if i == 0:
         return None
-    if me.stance == "denied" and is_denial(me.text):
+    if (me.stance == "denied" and is_denial(me.text)) or _REJECTION.search(me.text[:MAX_CHARS]):
         for j in range(i - 1, max(-1, i - 4), -1):
             if not me.sources or set(clauses[j].sources) != set(me.sources):
                 return j

@@ -57,17 +57,18 @@ def date_clauses(clauses: list[Clause], event: EventRecord) -> list[dates.Clause
     return out
 
 
-def attribute_clauses(clauses: list[Clause]) -> list[tuple[str, tuple[SourceRecord, ...]]]:
+def attribute_clauses(clauses: list[Clause], actors: list[tuple[str, ...]]) -> list[tuple[str, tuple[SourceRecord, ...]]]:
     """Each clause's (stance, sources); a pronoun source takes the antecedent before it."""
     out: list[tuple[str, tuple[SourceRecord, ...]]] = []
     antecedent: str | None = None
-    for clause in clauses:
+    for clause, named in zip(clauses, actors, strict=True):
         stance = attribution.find_stance(clause.text)
         sources = attribution.find_sources(clause.text, antecedent) if stance != "asserted" else ()
         out.append((stance, sources))
-        # The next clause's "they" is this clause's source, else its subject's group.
+        # The next clause's "they" is this clause's source, else the group that is its
+        # subject, else the first group it names (rule E: "the source or group named before").
         group = attribution.group_of(attribution.clause_subject(clause.text))
-        antecedent = sources[0].name if sources else group or antecedent
+        antecedent = sources[0].name if sources else group or (named[0] if named else antecedent)
     return out
 
 
@@ -82,7 +83,8 @@ def extract_claims(article: Article, event: EventRecord, gazetteer: Gazetteer) -
     clauses = article_clauses(article)
     mentions = find_mentions([c.text for c in clauses], event, gazetteer)
     dated = date_clauses(clauses, event)
-    attributed = attribute_clauses(clauses)
+    mentions = [mentions[i] if i < len(mentions) else ((), ()) for i in range(len(clauses))]
+    attributed = attribute_clauses(clauses, [tuple(actors) for _, actors in mentions])
     facts = [
         attribution.ClauseFacts(c.text, c.paragraph, tuple(s.name for s in sources), stance,  # type: ignore[arg-type]
                                 d.date.iso if d.date else None)
@@ -90,7 +92,7 @@ def extract_claims(article: Article, event: EventRecord, gazetteer: Gazetteer) -
     ]
     claims: list[ClaimRecord] = []
     for i, clause in enumerate(clauses):
-        places, actors = mentions[i] if i < len(mentions) else ((), ())
+        places, actors = mentions[i]
         stance, sources = attributed[i]
         disputed = attribution.find_dispute(i, facts)
         claims.append(ClaimRecord(

@@ -110,7 +110,7 @@ _NUMERIC = re.compile(
 _FIXED: tuple[tuple[re.Pattern[str], int, str], ...] = tuple(
     (re.compile(pattern, re.I), offset, unit)
     for pattern, offset, unit in (
-        (rf"\b(?:early\s+)?(?:on\s+)?the\s+(?:next|following)\s+{_PART}\b", 1, "day"),
+        (rf"\b(?:early\s+)?(?:on\s+)?(?:the\s+)?(?:next|following)\s+{_PART}\b", 1, "day"),
         (rf"\b(?:on\s+)?the\s+(?:same|very\s+same)\s+{_PART}\b", 0, "day"),
         (rf"\b(?:later|earlier)\s+(?:that|the\s+same|in\s+the)\s+(?:same\s+)?{_PART}\b", 0, "day"),
         (rf"\bthat\s+(?:same\s+)?{_PART}\b", 0, "day"),
@@ -387,13 +387,15 @@ def date_clause(text: str, cursor: DateCursor, paragraph_dated: bool, span: Span
     before = cursor
     own: DateValue | None = None
     kind: DateKind = "none"
-    reached = False
+    reached = return_none = False
     for i, mention in enumerate(mentions):
         value, cursor = resolve_mention(mention, cursor, span, label)
         reached = reached or value is not None
         primary = i == 0 and mention.kind != "context" and not is_secondary(text, mention.start)
+        if primary and value is None:
+            return_none = True  # its own date cannot be resolved: never fall back on another
         if primary and value is not None:
             own, kind = value, "relative" if mention.kind == "relative" else "explicit"
-    if own is None and paragraph_dated and before.date is not None:
+    if own is None and paragraph_dated and before.date is not None and not return_none:
         return ClauseDate(before.date, "inherited", cursor, reached)
     return ClauseDate(own, kind, cursor, reached)

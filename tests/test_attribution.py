@@ -1,0 +1,171 @@
+"""Rules D, E, I: stance, sources and disputes (kg.extract.attribution)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from kg.extract.attribution import (
+    ClauseFacts,
+    clean_source_name,
+    figure_kinds,
+    find_dispute,
+    find_sources,
+    find_stance,
+    group_of,
+)
+from kg.model import SourceRecord
+
+
+@pytest.mark.parametrize(
+    ("clause", "stance"),
+    [
+        pytest.param("Pro-government sources denied this claim and only reported several wounded", "denied", id="denied wins"),
+        pytest.param("Pro-government sources denied all of this and claimed that the army was advancing", "denied",
+                     id="denied over claimed"),
+        pytest.param("On 12 March, pro-opposition sources claimed the rebels cut the M-5 highway", "claimed", id="claimed"),
+        pytest.param("On 24 May, according to the SOHR, rebels launched an offensive and reportedly captured", "reported",
+                     id="according to"),
+        pytest.param("It was also reported that Baboulin town and al-Salhiya village were captured", "reported",
+                     id="it was reported"),
+        pytest.param("French losses were estimated at about 25,000 killed and wounded", "reported", id="were estimated"),
+        pytest.param("The White House called the reported remarks \"outrageous\"", "reported", id="reported as adjective"),
+        pytest.param("leaving an estimated 250,000 people under siege", "asserted", id="an estimated"),
+        pytest.param("rebel groups launched what they called a decisive offensive on the city", "asserted", id="called"),
+        pytest.param("Wellington told the diarist Thomas Creevey that the battle had been close", "asserted", id="told"),
+        pytest.param("Two days later, Britain and France declared war on Germany", "asserted", id="declared war"),
+        pytest.param("On 3 November, the army declared that it had taken full control", "reported", id="declared that"),
+        pytest.param("ISIL proclaimed a worldwide caliphate", "asserted", id="proclaimed"),
+    ],
+)
+def test_find_stance(clause: str, stance: str) -> None:
+    assert find_stance(clause) == stance
+
+
+@pytest.mark.parametrize(
+    ("clause", "antecedent", "expected"),
+    [
+        pytest.param("A day after the report of the offensive the SOHR reported that a commander was assassinated", None,
+                     [SourceRecord("SOHR")], id="the SOHR after a relative date"),
+        pytest.param("According to Col. Afif al-Suleimani, head of Idlib's rebel Military Council, the Army withdrew", None,
+                     [SourceRecord("Afif al-Suleimani", "head of Idlib's rebel Military Council")], id="title and role"),
+        pytest.param("On 19 September, the newspaper Schwäbisches Tagblatt reported that justice minister Herta "
+                     "Däubler-Gmelin had compared", None, [SourceRecord("Schwäbisches Tagblatt")], id="the newspaper X"),
+        pytest.param("The same day, a spokesman for the Bunyan al-Marsous operation said that Sirte had been liberated", None,
+                     [SourceRecord("Bunyan al-Marsous")], id="spokesman for the X operation"),
+        pytest.param("three days later, they said they had secured the city's port and airport", "GNA",
+                     [SourceRecord("GNA")], id="they said"),
+        pytest.param("Rebels denied this and said it had been hit by tank fire from the army", None,
+                     [SourceRecord("Rebels")], id="one source for two cues"),
+        pytest.param("bankers in Mosul later denied that any such theft had taken place", None,
+                     [SourceRecord("bankers in Mosul")], id="later denied"),
+        pytest.param("Turnout was 79.1 percent, according to the Federal Returning Officer", None,
+                     [SourceRecord("Federal Returning Officer")], id="according to at the end"),
+        pytest.param("The White House called the reported remarks \"outrageous\"", None, [SourceRecord("White House")],
+                     id="called, made attributed by another cue"),
+        pytest.param("At least 18 regular soldiers were reportedly killed in the clashes", None, [], id="reportedly: none"),
+        pytest.param("13 days later it was reported that the rebels seized 15 checkpoints", None, [], id="passive: none"),
+        pytest.param("The GNA also claimed that about 2,500 ISIL fighters had been killed", None, [SourceRecord("GNA")],
+                     id="also claimed"),
+        pytest.param("On 23 September 2017, a Russian general was killed by ISIL shelling, according to the Russian defence "
+                     "ministry", None, [SourceRecord("Russian defence ministry")], id="according to after a comma"),
+        pytest.param("In early December, the Syrian Observatory for Human Rights (SOHR) reported that 40 people had died",
+                     None, [SourceRecord("Syrian Observatory for Human Rights")], id="acronym in brackets"),
+        pytest.param("Lt. Col. J. R. Smith of the U.S. Army later reported that the figures were exaggerated", None,
+                     [SourceRecord("J. R. Smith")], id="titled person of a unit"),
+        pytest.param("On 3 June, the head of the SOHR, Rami Abdulrahman, said that 40 people were killed", None,
+                     [SourceRecord("Rami Abdulrahman", "the head of the SOHR")], id="role before the name"),
+        pytest.param("Russian Defence Ministry spokesman Igor Konashenkov said the strikes hit ISIL", None,
+                     [SourceRecord("Igor Konashenkov")], id="descriptor before a name"),
+    ],
+)
+def test_find_sources(clause: str, antecedent: str | None, expected: list[SourceRecord]) -> None:
+    assert list(find_sources(clause, antecedent)) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "clean"),
+    [
+        pytest.param("the SOHR", "SOHR", id="the"),
+        pytest.param("Maj. Gen. Issam Zahreddine", "Issam Zahreddine", id="Maj. Gen."),
+        pytest.param("Dr. Rami Abdulrahman", "Rami Abdulrahman", id="Dr."),
+        pytest.param("Chancellor Gerhard Schröder", "Gerhard Schröder", id="spelled-out title"),
+        pytest.param("Pro-government sources", "Pro-government sources", id="kept as written"),
+        pytest.param("the Ministry of Defence", "Ministry of Defence", id="of kept in an organisation"),
+    ],
+)
+def test_clean_source_name(name: str, clean: str) -> None:
+    assert clean_source_name(name) == clean
+
+
+@pytest.mark.parametrize(
+    ("subject", "group"),
+    [("GNA forces", "GNA"), ("the rebels", "rebels"), ("the ceasefire", None), ("they", None), ("The Free Syrian Army", "Free Syrian Army")],
+)
+def test_group_of(subject: str, group: str | None) -> None:
+    assert group_of(subject) == group
+
+
+def facts(*rows: tuple[str, int, tuple[str, ...], str, str | None]) -> list[ClauseFacts]:
+    return [ClauseFacts(text, paragraph, sources, stance, date) for text, paragraph, sources, stance, date in rows]  # type: ignore[arg-type]
+
+
+DAY = "2016-01-16"
+DISPUTES = [
+    pytest.param(facts(("Turkey said the jet had violated its airspace", 0, ("Turkey",), "reported", DAY),
+                       ("Syria denied this and called the shootdown an act of aggression", 0, ("Syria",), "denied", DAY)),
+                 1, 0, id="denial"),
+    pytest.param(facts(("Syrian state media said that about 300 people had been killed", 0, ("Syrian state media",), "reported", DAY),
+                       ("According to the SOHR, 135 people were killed and at least 400 civilians were abducted", 0, ("SOHR",),
+                        "reported", DAY)),
+                 1, 0, id="another source's figure"),
+    pytest.param(facts(("Soviet accounts claimed that about 40,000 civilians were killed", 0, ("Soviet accounts",), "claimed", DAY),
+                       ("later research suggested that the real figure was considerably lower", 0, (), "asserted", DAY)),
+                 1, 0, id="the real figure"),
+    pytest.param(facts(("According to the GNA, about 740 of its fighters were killed", 0, ("GNA",), "reported", DAY),
+                       ("The GNA also claimed that about 2,500 ISIL fighters had been killed", 0, ("GNA",), "claimed", DAY)),
+                 1, None, id="same source"),
+    pytest.param(facts(("Pro-government sources only reported several wounded", 0, ("Pro-government sources",), "reported", DAY),
+                       ("According to the SOHR, tens of fighters were killed and wounded", 0, ("SOHR",), "reported", "2016-01-20")),
+                 1, None, id="another day"),
+    pytest.param(facts(("According to the Official Records, 2,108 Union soldiers were killed", 0, ("Official Records",), "reported", DAY),
+                       ("Confederate losses were estimated at 1,546 killed", 0, (), "reported", DAY)),
+                 1, None, id="no source"),
+    pytest.param(facts(("Aid convoys were denied access to the town", 0, (), "denied", DAY),),
+                 0, None, id="first claim"),
+    pytest.param(facts(("The army said it had retaken the town", 0, ("army",), "reported", DAY),
+                       ("Rebels dismissed these claims as propaganda", 0, (), "asserted", DAY)),
+                 1, 0, id="dismissed these claims"),
+]
+
+
+@pytest.mark.parametrize(("clauses", "index", "expected"), DISPUTES)
+def test_find_dispute(clauses: list[ClauseFacts], index: int, expected: int | None) -> None:
+    assert find_dispute(index, clauses) == expected
+
+
+@pytest.mark.parametrize(
+    ("clause", "kinds"),
+    [
+        pytest.param("2,108 Union soldiers were killed, 9,540 were wounded and 753 were missing", {"killed", "wounded", "missing"},
+                     id="three kinds"),
+        pytest.param("two tanks were disabled", set(), id="no people"),
+        pytest.param("about 7,000 men were taken prisoner", {"captured"}, id="taken prisoner"),
+    ],
+)
+def test_figure_kinds(clause: str, kinds: set[str]) -> None:
+    assert figure_kinds(clause) == kinds
+
+
+@pytest.mark.parametrize(
+    "text",
+    [pytest.param("said " * 20_000, id="cues"), pytest.param("1" * 100_000 + " killed", id="digits"),
+     pytest.param("according to " * 10_000, id="according"), pytest.param(" " * 100_000 + "said", id="spaces")],
+)
+def test_attribution_is_fast_on_pathological_input(text: str) -> None:
+    start = time.perf_counter()
+    find_stance(text)
+    find_sources(text, "X")
+    figure_kinds(text)
+    assert time.perf_counter() - start < 1.0
