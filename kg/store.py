@@ -5,7 +5,7 @@ store, and a pointer file naming the current one::
 
     STORE/
       kg-store.json      {"current": "v000002"}   (replaced atomically)
-      v000001/           the previous version, kept for readers still on it
+      v000001/           previous versions, kept a while for readers still on them
       v000002/           the current version: never written again
       build.lock         held by the one build writing a new version
 
@@ -35,7 +35,7 @@ from kg.errors import StoreError
 POINTER = "kg-store.json"
 LOCK = "build.lock"
 MANIFEST = "manifest.json"
-KEEP_VERSIONS = 2
+KEEP_VERSIONS = 3  # the current one and two before it, for readers still on them (hard links: cheap)
 
 
 def current_version(path: str | Path) -> Path | None:
