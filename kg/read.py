@@ -24,6 +24,7 @@ from kg.model import Article, Image, Paragraph, Section
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_FRONT_MATTER_BYTES = 256 * 1024
 MAX_LIST_ITEMS = 10_000
+MAX_NESTING = 32  # front matter is flat; deep nesting only attacks the recursive composer
 
 _FENCE = re.compile(r"^---[ \t]*$")
 _HEADING = re.compile(r"^(#{1,6})\s*(.*?)\s*#*\s*$")
@@ -45,9 +46,22 @@ _TEXT_FIELDS = {
 
 
 class _Loader(yaml.BaseLoader):
-    """Base loader (all scalars are strings) that refuses aliases and duplicate keys."""
+    """Base loader (all scalars are strings) that refuses aliases, tags, deep nesting
+    and duplicate keys."""
+
+    depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.depth >= MAX_NESTING:
+            raise yaml.MarkedYAMLError(None, None, f"front matter is nested more than {MAX_NESTING} levels deep",
+                                       self.peek_event().start_mark)
+        self.depth += 1
+        try:
+            return self._compose_checked(parent, index)
+        finally:
+            self.depth -= 1
+
+    def _compose_checked(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.MarkedYAMLError(None, None, "YAML aliases are not allowed in front matter", event.start_mark)
@@ -148,6 +162,8 @@ def _parse_front_matter(where: str, front: str) -> dict[str, Any]:
         raise ArticleError(where, f"invalid YAML in front matter{col}: {problem}", line) from None
     except yaml.YAMLError as exc:
         raise ArticleError(where, f"invalid YAML in front matter: {exc}", 2) from None
+    except RecursionError:
+        raise ArticleError(where, "front matter is nested too deeply", 2) from None
     if not docs:
         raise ArticleError(where, "front matter is empty: expected a mapping of fields", 2)
     if len(docs) != 1:
