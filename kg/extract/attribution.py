@@ -76,9 +76,10 @@ _TITLE = re.compile(rf"^{TITLES}(?=[A-Z])")
 # "the newspaper Schwäbisches Tagblatt", "justice minister Herta Däubler-Gmelin": the name.
 _DESCRIPTOR = re.compile(
     r"^(?:[\w-]+\s+){0,3}?(?:newspaper|daily|weekly|magazine|agency|broadcaster|channel|website|"
-    r"outlet|group|organi[sz]ation|minister|president|spokesman|spokeswoman|spokesperson|"
-    r"journalist|reporter|commander|general|colonel|official|leader|chief|governor|activist|"
-    r"analyst|envoy|ambassador)\s+(?=[A-Z])")
+    r"outlet|group|organi[sz]ation|journalist|reporter|official|leader|activist|analyst|"
+    # titles, also capitalised ("Deputy Prime Minister Numan Kurtulmus")
+    r"(?i:minister|president|spokesman|spokeswoman|spokesperson|commander|general|colonel|governor|"
+    r"envoy|ambassador))\s+(?=[A-Z])")
 # "a spokesman for the Bunyan al-Marsous operation" → "Bunyan al-Marsous".
 _SPOKESMAN = re.compile(
     r"\b(?:an?|the)\s+(?:\w+\s+)?(?:spokesman|spokeswoman|spokesperson|representative|official|"

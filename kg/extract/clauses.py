@@ -28,7 +28,8 @@ The A An On In At By After Before During Following From It He She They We This T
 There Its Their His Her However Meanwhile Later Despite According Also Then When While
 """.split())
 
-_BOUNDARY = re.compile(r"[.!?][\"”’)\]]*\s+")
+# The end of a sentence: its mark, closing quotes/brackets, citation markers ("[12]"), space.
+_BOUNDARY = re.compile(r"[.!?][\"”’)\]]{0,3}(?:\[\d{1,4}\]){0,6}\s+")
 _LOST_STOP = re.compile(r"(?<=[a-z0-9])\s+(?=(?:It|They|He|She|There|We|These)\s+[a-z])")
 _WORD_BEFORE = re.compile(r"[\w.'’-]{1,40}$")
 _QUOTE_PAIRS = (('"', '"'), ("“", "”"), ("«", "»"))

@@ -96,6 +96,8 @@ _MONTH_ALONE = re.compile(
     rf"second\s+half\s+of)(?:\s+|-))?(?P<m>{_MONTH})\b(?:,?\s+(?P<y>{_YEAR})\b)?")
 _MONTH_YEAR = re.compile(rf"\b(?P<m>{_MONTH}),?\s+(?P<y>{_YEAR})\b")
 _YEAR_ALONE = re.compile(rf"\b(?:[Ii]n|[Dd]uring)\s+(?:(?:early|mid|late)[\s-]+)?(?P<y>{_YEAR})\b(?![–-]\d)")
+# ", which began in 1963": a bare year in a relative clause is background, not the narrative's time.
+_IN_RELATIVE_CLAUSE = re.compile(r",\s+(?:which|who|whose|where)\b[^,;]*$")
 # A year named without a date: it sets the year for the bare days that follow.
 _CONTEXT_YEAR = re.compile(
     r"\b(?:(?:the\s+)?(?:end|beginning|start|middle|summer|winter|spring|autumn|fall|first\s+half|second\s+half)"
@@ -159,7 +161,8 @@ def _explicit_mentions(text: str) -> list[DateMention]:
             out.append(DateMention(m.start(), m.end(), "month", month=MONTHS[m["m"]],
                                    year=int(m["y"]) if m["y"] else None))
     for m in _YEAR_ALONE.finditer(text):
-        out.append(DateMention(m.start(), m.end(), "year", year=int(m["y"])))
+        if not _IN_RELATIVE_CLAUSE.search(text, max(0, m.start() - 80), m.start()):
+            out.append(DateMention(m.start(), m.end(), "year", year=int(m["y"])))
     for m in _CONTEXT_YEAR.finditer(text):
         out.append(DateMention(m.start(), m.end(), "context", year=int(m["y"])))
     return out
@@ -349,7 +352,8 @@ _MAIN_BOUNDARY = re.compile(r",\s+(?:and|but|while|whereas)\s+", re.I)
 _VERBISH = re.compile(
     r"\b(?:[a-z]{2,}ed|was|were|had|has|took|began|fell|left|met|made|won|lost|fought|came|went|ran|held|"
     r"led|saw|gave|got|struck|drove|broke|overran|withdrew|sent|became|rose|shot|hit|set|cut|put|told|"
-    r"brought|caught|built|sought|stood|kept|began|spread|swept|flew|fled|bombed)\b")
+    r"brought|caught|built|sought|stood|kept|began|spread|swept|flew|fled|bombed|would|could|should|will|"
+    r"can|might|must|did|is|are|be|been)\b")
 
 
 # What may stand between a coordinator and its date: "and on the morning of 18 June".
@@ -362,7 +366,7 @@ def is_secondary(text: str, start: int) -> bool:
     """Whether the date at `start` belongs to a later main happening of the clause."""
     before = text[max(0, start - 80):start]
     before = before[:_DATE_PREFIX.search(before).start()] if _DATE_PREFIX.search(before) else before
-    if _AFTER_COORDINATOR.search(before[-40:]):
+    if _AFTER_COORDINATOR.search(before[-40:]) or _IN_RELATIVE_CLAUSE.search(text, max(0, start - 120), start):
         return True
     boundary = None
     for b in _MAIN_BOUNDARY.finditer(text, 0, start):
@@ -391,9 +395,11 @@ def date_clause(text: str, cursor: DateCursor, paragraph_dated: bool, span: Span
     for i, mention in enumerate(mentions):
         value, cursor = resolve_mention(mention, cursor, span, label)
         reached = reached or value is not None
-        primary = i == 0 and mention.kind != "context" and not is_secondary(text, mention.start)
+        primary = i == 0 and not is_secondary(text, mention.start)
         if primary and value is None:
-            return_none = True  # its own date cannot be resolved: never fall back on another
+            # Its own time is vague ("In the summer of 2017") or cannot be resolved: no date,
+            # and never the paragraph's date instead.
+            return_none = True
         if primary and value is not None:
             own, kind = value, "relative" if mention.kind == "relative" else "explicit"
     if own is None and paragraph_dated and before.date is not None and not return_none:
