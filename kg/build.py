@@ -27,6 +27,7 @@ from kg.map import Minter, extraction_quads
 from kg.model import Article, Gazetteer
 from kg.read import load_article
 from kg.store import Writer, read_manifest, writing
+from kg.validate import check_lines, check_store
 from kg.vocab import DEFAULT_BASE, ONTOLOGY_IRI, ontology_path
 
 PARALLEL_FROM = 64  # below this many articles, worker processes cost more than they save
@@ -78,6 +79,7 @@ def build(
     base: str = DEFAULT_BASE,
     jobs: int | None = None,
     fresh: bool = False,
+    validate: bool = True,
 ) -> BuildReport:
     """Build the articles under ``paths``.
 
@@ -87,8 +89,10 @@ def build(
     :param base: the base IRI of minted instance IRIs.
     :param jobs: worker processes for extraction (default: the machine's cores).
     :param fresh: rebuild every article, not only the changed ones.
+    :param validate: check the built graph against ontology/shapes.ttl before publishing it.
     :returns: a :class:`BuildReport`; skipped articles are in ``report.skipped``.
-    :raises KgError: for a failure of the whole build (bad base, store busy, disk full).
+    :raises KgError: for a failure of the whole build (bad base, store busy, disk full,
+        a graph that breaks a SHACL shape: ShapeViolation, nothing published).
     """
     minter = Minter(base)  # checks the base before any work
     out_format = format_for_path(str(out)) if out else None
@@ -111,7 +115,11 @@ def build(
         with writing(store, fresh=fresh or not same_rules) as writer:
             _write_store(writer, articles, graphs, previous, report, minter)
             writer.manifest["key"] = key
+            if validate:  # before the block ends: a failing graph is never published
+                check_store(writer.store)
     if out is not None and out_format is not None:
+        if validate and store is None:
+            check_lines(line for a in articles if a.file in graphs for line in graphs[a.file])
         _write_file(Path(out), out_format, {minter.article(a.stem).value: graphs[a.file] for a in articles if a.file in graphs})
     report.built = [a.file for a in todo if a.file in graphs]
     report.unchanged = [a.file for a in articles if a not in todo]

@@ -62,9 +62,10 @@ store_option = click.option("--store", "store", metavar="DIR", help="Store direc
 @click.option("--jobs", type=click.IntRange(1, 256), help="Extraction worker processes [default: the cores].")
 @click.option("--fresh", is_flag=True, help="Rebuild every article, not only those that changed.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--no-validate", is_flag=True, help="Skip the SHACL check of the built graph (for huge builds; run `kg validate` later).")
 @click.pass_context
 def build(ctx: click.Context, paths: tuple[Path, ...], store: str | None, out: Path | None, base: str | None,
-          jobs: int | None, fresh: bool, as_json: bool) -> None:
+          jobs: int | None, fresh: bool, as_json: bool, no_validate: bool) -> None:
     """Build articles (files or folders of *.md) into the store and/or a file.
 
     A bad article is skipped and reported; the others are built, and the exit
@@ -76,7 +77,8 @@ def build(ctx: click.Context, paths: tuple[Path, ...], store: str | None, out: P
     settings = _settings(ctx, store=store, base=base)
     target = settings.store if (store or out is None) else None
     try:
-        report = run_build(list(paths), store=target, out=out, base=settings.base, jobs=jobs, fresh=fresh)
+        report = run_build(list(paths), store=target, out=out, base=settings.base, jobs=jobs, fresh=fresh,
+                           validate=not no_validate)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:
@@ -149,6 +151,25 @@ def export(ctx: click.Context, fmt: str, store: str | None, output: Path | None)
         with open(tmp, "wb") as fh:
             export_store(settings.store, fmt, fh)
         tmp.replace(output)
+
+
+@cli.command()
+@store_option
+@click.pass_context
+def validate(ctx: click.Context, store: str | None) -> None:
+    """Check the store's graph against the SHACL shapes (ontology/shapes.ttl); exit 1 on any violation.
+
+    \b
+    Examples:
+      kg validate
+      kg validate --store /srv/kg
+    """
+    from kg.validate import validate_store
+
+    report = validate_store(_settings(ctx, store=store).store)
+    click.echo(report.text())
+    if not report.conforms:
+        ctx.exit(1)
 
 
 @cli.command()
