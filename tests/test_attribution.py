@@ -8,12 +8,14 @@ import pytest
 
 from kg.extract.attribution import (
     ClauseFacts,
+    Figure,
     clean_source_name,
     figure_kinds,
     find_dispute,
     find_sources,
     find_stance,
     group_of,
+    make_figure,
 )
 from kg.model import SourceRecord
 
@@ -76,6 +78,11 @@ def test_find_stance(clause: str, stance: str) -> None:
                      [SourceRecord("J. R. Smith")], id="titled person of a unit"),
         pytest.param("On 3 June, the head of the SOHR, Rami Abdulrahman, said that 40 people were killed", None,
                      [SourceRecord("Rami Abdulrahman", "the head of the SOHR")], id="role before the name"),
+        pytest.param("It was reported that the so-called Islamic State had withdrawn", None, [], id="so-called, passive"),
+        pytest.param("According to a report by Human Rights Watch, 600 prisoners were shot", None,
+                     [SourceRecord("Human Rights Watch")], id="a report by X"),
+        pytest.param("On the same day, Turkish Deputy Prime Minister Numan Kurtulmus said that 130,000 Kurds fled", None,
+                     [SourceRecord("Numan Kurtulmus")], id="capitalised title"),
         pytest.param("Russian Defence Ministry spokesman Igor Konashenkov said the strikes hit ISIL", None,
                      [SourceRecord("Igor Konashenkov")], id="descriptor before a name"),
     ],
@@ -132,6 +139,16 @@ DISPUTES = [
     pytest.param(facts(("According to the Official Records, 2,108 Union soldiers were killed", 0, ("Official Records",), "reported", DAY),
                        ("Confederate losses were estimated at 1,546 killed", 0, (), "reported", DAY)),
                  1, None, id="no source"),
+    pytest.param([ClauseFacts("According to the SOHR, 20 soldiers were killed in Aleppo", 0, ("SOHR",), "reported", DAY,
+                              (Figure("killed", "soldier", 20),)),
+                  ClauseFacts("state media said 5 rebels were killed in Homs", 0, ("state media",), "reported", DAY,
+                              (Figure("killed", "rebel", 5),))],
+                 1, None, id="two tolls of different people"),
+    pytest.param([ClauseFacts("Syrian state media said that about 300 people had been killed", 0, ("Syrian state media",),
+                              "reported", DAY, make_figure("killed", "people", 300)),
+                  ClauseFacts("According to the SOHR, 135 civilians were killed", 0, ("SOHR",), "reported", DAY,
+                              make_figure("killed and wounded", "civilians", 135))],
+                 1, 0, id="people and civilians may be one toll"),
     pytest.param(facts(("Aid convoys were denied access to the town", 0, (), "denied", DAY),),
                  0, None, id="first claim"),
     pytest.param(facts(("The army said it had retaken the town", 0, ("army",), "reported", DAY),

@@ -55,6 +55,8 @@ _SPEECH_VERB = re.compile(
     r")\b", re.I)
 _FALLBACK_VERB = re.compile(r"\b(?:called|described|stated|confirmed|accused|insisted)\b")
 _ACCORDING = re.compile(r"\baccording\s+to\s+", re.I)
+_PASSIVE_CUE = re.compile(r"\b(?:reportedly|(?:was|were|been|is|are)\s+(?:\w+ly\s+)?(?:reported|said|claimed|"
+                          r"announced|declared|estimated))\b", re.I)
 # Before the verb: a passive or a determiner makes it no act of saying ("it was reported",
 # "the reported remarks", "this claim").
 _NOT_SAYING = re.compile(
@@ -83,7 +85,7 @@ _DESCRIPTOR = re.compile(
 # "a spokesman for the Bunyan al-Marsous operation" → "Bunyan al-Marsous".
 _SPOKESMAN = re.compile(
     r"\b(?:an?|the)\s+(?:\w+\s+)?(?:spokesman|spokeswoman|spokesperson|representative|official|"
-    r"source|statement|member|commander)\s+(?:for|of|from)\s+(?:the\s+)?(?P<org>.+?)"
+    r"source|sources|statement|report|communiqu[eé]|member|commander)\s+(?:for|of|from|by)\s+(?:the\s+)?(?P<org>.+?)"
     r"(?:\s+(?-i:operation|campaign|offensive|coalition|movement|group|alliance|militia|organi[sz]ation))?$", re.I)
 _ROLE_START = re.compile(
     r"^(?:the|a|an)?\s*(?:head|commander|leader|chief|spokesman|spokeswoman|spokesperson|director|"
@@ -131,9 +133,11 @@ def _cues(text: str) -> list[_Cue]:
     for m in _SPEECH_VERB.finditer(text):
         if not _NOT_SAYING.search(text, max(0, m.start() - 20), m.start()):
             cues.append(_Cue(m.start(), m.end(), "verb"))
-    if find_stance(text) != "asserted":
+    # "called" & co. name a source only where the cue itself names none and is no passive
+    # ("the reported remarks", not "it was reported" or "reportedly").
+    if not cues and find_stance(text) != "asserted" and not _PASSIVE_CUE.search(text):
         m = _FALLBACK_VERB.search(text)
-        if m and not _NOT_SAYING.search(text, max(0, m.start() - 20), m.start()):
+        if m and text[m.start() - 1:m.start()] != "-" and not _NOT_SAYING.search(text, max(0, m.start() - 20), m.start()):
             cues.append(_Cue(m.start(), m.end(), "fallback"))
     return sorted(cues, key=lambda c: c.start)
 
@@ -250,13 +254,24 @@ _CONTRADICTION = re.compile(
     r"\b(?:(?:real|actual|true)\s+(?:figure|number|toll|death\s+toll|count)|"
     r"(?:figures?|numbers?|toll)\s+(?:was|were|is|are)\s+(?:\w+\s+)?(?:exaggerated|inflated|"
     r"overstated|understated|lower|higher))\b", re.I)
-_NUMBER = r"(?:\d[\d,.]*|tens|dozens|hundreds|thousands|several|one|two|three|four|five|six|seven|eight|nine|ten)"
+_NUMBER = r"(?:\d[\d,.]{0,12}|tens|dozens|hundreds|thousands|several|one|two|three|four|five|six|seven|eight|nine|ten)"
 _FIGURE_KINDS = (
     ("killed", re.compile(rf"\b{_NUMBER}\b[^.;]{{0,80}}?\b(?:killed|dead|died|deaths)\b", re.I)),
     ("wounded", re.compile(rf"\b{_NUMBER}\b[^.;]{{0,80}}?\b(?:wounded|injured)\b", re.I)),
     ("captured", re.compile(rf"\b{_NUMBER}\b[^.;]{{0,80}}?\b(?:captured|taken\s+prisoner|prisoners)\b", re.I)),
     ("missing", re.compile(rf"\b{_NUMBER}\b[^.;]{{0,80}}?\bmissing\b", re.I)),
 )
+# Words for whoever: a figure of "people" may be the same happening as one of "civilians".
+_ANYONE = frozenset({"", "people", "person", "persons", "men", "man", "individuals", "casualties"})
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One people-figure of a clause, as far as disputes need it."""
+
+    kind: str  # "killed", "wounded", "captured", "missing"
+    who: str = ""  # head noun, singular: "soldier"
+    count: int | None = None
 
 
 @dataclass(frozen=True)
@@ -268,12 +283,37 @@ class ClauseFacts:
     sources: tuple[str, ...]
     stance: Stance
     date: str | None = None  # the clause's date: figures dispute only for the same day
+    figures: tuple[Figure, ...] | None = None  # from the casualty records; None: read the text
 
 
 def figure_kinds(text: str) -> frozenset[str]:
     """Kinds of people-figures the clause gives: 'killed', 'wounded', 'captured', 'missing'."""
     text = text[:MAX_CHARS]
     return frozenset(kind for kind, rx in _FIGURE_KINDS if rx.search(text))
+
+
+def make_figure(kind: str, who: str, count: int | None) -> tuple[Figure, ...]:
+    """Figures of a casualty record: 'killed and wounded' counts as both kinds."""
+    words = who.lower().split()
+    head = words[-1] if words else ""
+    head = head[:-1] if len(head) > 3 and head.endswith("s") else head
+    kinds = ("killed", "wounded") if kind == "killed and wounded" else (kind,)
+    return tuple(Figure(k, head, count) for k in kinds)
+
+
+def _figures(facts: ClauseFacts) -> tuple[Figure, ...]:
+    if facts.figures is not None:
+        return facts.figures
+    return tuple(Figure(kind) for kind in sorted(figure_kinds(facts.text)))
+
+
+def _same_figure(a: Figure, b: Figure) -> bool:
+    """Two figures that may count the same people: same kind, compatible 'who', not the same count."""
+    if a.kind != b.kind:
+        return False
+    if a.who not in _ANYONE and b.who not in _ANYONE and a.who != b.who:
+        return False  # "soldiers" and "rebels" are two different tolls
+    return a.count is None or b.count is None or a.count != b.count
 
 
 def is_denial(text: str) -> bool:
@@ -293,16 +333,22 @@ def find_dispute(i: int, clauses: Sequence[ClauseFacts]) -> int | None:
         return None
     if _CONTRADICTION.search(me.text[:MAX_CHARS]):
         for j in range(i - 1, max(-1, i - 4), -1):
-            if figure_kinds(clauses[j].text):
+            if _figures(clauses[j]):
                 return j
         return None
-    kinds = figure_kinds(me.text) if me.sources else frozenset()
+    return _other_figure(i, clauses)
+
+
+def _other_figure(i: int, clauses: Sequence[ClauseFacts]) -> int | None:
+    """The claim, same paragraph and day, where another source gives a figure of the same toll."""
+    me = clauses[i]
+    mine = _figures(me) if me.sources else ()
     for j in range(i - 1, max(-1, i - 10), -1):
         other = clauses[j]
-        if other.paragraph != me.paragraph or not kinds:
+        if other.paragraph != me.paragraph or not mine:
             break
-        same_happening = other.date == me.date
-        if same_happening and other.sources and not set(other.sources) & set(me.sources) \
-                and kinds & figure_kinds(other.text):
+        if other.date != me.date or not other.sources or set(other.sources) & set(me.sources):
+            continue
+        if any(_same_figure(a, b) for a in mine for b in _figures(other)):
             return j
     return None

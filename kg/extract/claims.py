@@ -85,10 +85,13 @@ def extract_claims(article: Article, event: EventRecord, gazetteer: Gazetteer) -
     dated = date_clauses(clauses, event)
     mentions = [mentions[i] if i < len(mentions) else ((), ()) for i in range(len(clauses))]
     attributed = attribute_clauses(clauses, [tuple(actors) for _, actors in mentions])
+    casualties = [find_casualties(c.text) for c in clauses]
     facts = [
         attribution.ClauseFacts(c.text, c.paragraph, tuple(s.name for s in sources), stance,  # type: ignore[arg-type]
-                                d.date.iso if d.date else None)
-        for c, (stance, sources), d in zip(clauses, attributed, dated, strict=True)
+                                d.date.iso if d.date else None,
+                                # no casualty record: let attribution read the figures itself
+                                tuple(f for x in cas for f in attribution.make_figure(x.kind, x.who, x.count)) or None)
+        for c, (stance, sources), d, cas in zip(clauses, attributed, dated, casualties, strict=True)
     ]
     claims: list[ClaimRecord] = []
     for i, clause in enumerate(clauses):
@@ -105,7 +108,7 @@ def extract_claims(article: Article, event: EventRecord, gazetteer: Gazetteer) -
             stance=stance,  # type: ignore[arg-type]
             places=tuple(places),
             actors=tuple(actors),
-            casualties=find_casualties(clause.text),
+            casualties=casualties[i],
             disputes=(disputed,) if disputed is not None else (),
         ))
     return tuple(claims)
