@@ -147,7 +147,7 @@ def _according_source(text: str, start: int) -> SourceRecord | None:
     rest = text[start:start + 300]
     parts = re.split(r"\s*[,;:(]\s*|\s+that\s+", rest)
     name = parts[0].strip()
-    role = parts[1].strip() if len(parts) > 2 and _ROLE_START.match(parts[1]) else None
+    role = parts[1].strip() if len(parts) > 1 and _ROLE_START.match(parts[1]) else None
     return _source_record(name, role)
 
 
@@ -261,8 +261,13 @@ _FIGURE_KINDS = (
     ("captured", re.compile(rf"\b{_NUMBER}\b[^.;]{{0,80}}?\b(?:captured|taken\s+prisoner|prisoners)\b", re.I)),
     ("missing", re.compile(rf"\b{_NUMBER}\b[^.;]{{0,80}}?\bmissing\b", re.I)),
 )
-# Words for whoever: a figure of "people" may be the same happening as one of "civilians".
-_ANYONE = frozenset({"", "people", "person", "persons", "men", "man", "individuals", "casualties"})
+# Camps whose tolls are never one another's: soldiers, insurgents, civilians. Anything
+# else ("people", "men", "Frenchmen") may count the same people as any of them.
+_CAMPS = (
+    frozenset({"soldier", "troop", "policeman", "policemen", "police", "officer", "guard", "serviceman", "servicemen"}),
+    frozenset({"rebel", "militant", "insurgent", "jihadist", "terrorist", "guerrilla", "guerilla"}),
+    frozenset({"civilian", "resident", "inhabitant", "child", "children", "woman", "women", "villager"}),
+)
 
 
 @dataclass(frozen=True)
@@ -272,6 +277,7 @@ class Figure:
     kind: str  # "killed", "wounded", "captured", "missing"
     who: str = ""  # head noun, singular: "soldier"
     count: int | None = None
+    side: str = ""  # a capitalised modifier: "Union" in "Union soldiers"
 
 
 @dataclass(frozen=True)
@@ -294,11 +300,12 @@ def figure_kinds(text: str) -> frozenset[str]:
 
 def make_figure(kind: str, who: str, count: int | None) -> tuple[Figure, ...]:
     """Figures of a casualty record: 'killed and wounded' counts as both kinds."""
-    words = who.lower().split()
-    head = words[-1] if words else ""
+    words = who.split()
+    head = words[-1].lower() if words else ""
     head = head[:-1] if len(head) > 3 and head.endswith("s") else head
+    side = next((w for w in words if w[:1].isupper()), "")
     kinds = ("killed", "wounded") if kind == "killed and wounded" else (kind,)
-    return tuple(Figure(k, head, count) for k in kinds)
+    return tuple(Figure(k, head, count, side) for k in kinds)
 
 
 def _figures(facts: ClauseFacts) -> tuple[Figure, ...]:
@@ -311,8 +318,11 @@ def _same_figure(a: Figure, b: Figure) -> bool:
     """Two figures that may count the same people: same kind, compatible 'who', not the same count."""
     if a.kind != b.kind:
         return False
-    if a.who not in _ANYONE and b.who not in _ANYONE and a.who != b.who:
+    if any(a.who in camp for camp in _CAMPS) and any(b.who in camp for camp in _CAMPS) \
+            and not any(a.who in camp and b.who in camp for camp in _CAMPS):
         return False  # "soldiers" and "rebels" are two different tolls
+    if a.side and b.side and not (a.side.startswith(b.side) or b.side.startswith(a.side)):
+        return False  # "Union soldiers" and "Confederate soldiers"
     return a.count is None or b.count is None or a.count != b.count
 
 

@@ -81,7 +81,7 @@ class DateCursor:
 # --- 1. finding mentions -----------------------------------------------------
 
 _DAY_MONTH = re.compile(
-    rf"\b(?P<d1>\d{{1,2}}){_ORD}(?:\s*(?:–|—|-|/|and|to|or)\s*(?P<d2>\d{{1,2}}){_ORD})?"
+    rf"\b(?P<d1>\d{{1,2}}){_ORD}(?:\s*(?:–|—|-|/|,|and|to|or|&)\s*(?P<d2>\d{{1,2}}){_ORD}){{0,4}}"
     rf"\s+(?:of\s+)?(?P<m>{_MONTH})\b(?:,?\s+(?P<y>{_YEAR})\b)?")
 _MONTH_DAY = re.compile(
     rf"\b(?P<m>{_MONTH})\s+(?P<d1>\d{{1,2}}){_ORD}(?!\d)(?:\s*(?:–|—|-|and|to)\s*(?P<d2>\d{{1,2}}){_ORD}(?!\d))?"
