@@ -195,6 +195,13 @@ SEQUENCES = [
         id="US style; a named year moves the cursor",
     ),
     pytest.param(
+        [["On 9 May, the army attacked", "The rebels, who had captured the town on 3 May, withdrew on 7 May",
+          "The SOHR reported that on 10 May, rebels shelled the base"]],
+        IDLIB, "2014 Idlib offensive",
+        [("2014-05-09", "explicit"), ("2014-05-07", "explicit"), ("2014-05-10", "explicit")],
+        id="date after a relative clause; date in reported speech",
+    ),
+    pytest.param(
         [["The offensive was planned for months"], ["The next day, the rebels attacked"]],
         IDLIB, "2014 Idlib offensive",
         [(None, "none"), (None, "none")],

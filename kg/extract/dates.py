@@ -362,11 +362,16 @@ _DATE_PREFIX = re.compile(
     r"(?:\s+on)?|(?:on|during)\s+the\s+(?:morning|night|evening|afternoon)\s+of)\s+)+$", re.I)
 
 
+def in_relative_clause(text: str, start: int) -> bool:
+    """Whether the date at `start` stands in a ', which/who ...' clause: a background happening."""
+    return bool(_IN_RELATIVE_CLAUSE.search(text, max(0, start - 120), start))
+
+
 def is_secondary(text: str, start: int) -> bool:
     """Whether the date at `start` belongs to a later main happening of the clause."""
     before = text[max(0, start - 80):start]
-    before = before[:_DATE_PREFIX.search(before).start()] if _DATE_PREFIX.search(before) else before
-    if _AFTER_COORDINATOR.search(before[-40:]) or _IN_RELATIVE_CLAUSE.search(text, max(0, start - 120), start):
+    prefix = _DATE_PREFIX.search(before)
+    if _AFTER_COORDINATOR.search((before[:prefix.start()] if prefix else before)[-40:]):
         return True
     boundary = None
     for b in _MAIN_BOUNDARY.finditer(text, 0, start):
@@ -391,16 +396,20 @@ def date_clause(text: str, cursor: DateCursor, paragraph_dated: bool, span: Span
     before = cursor
     own: DateValue | None = None
     kind: DateKind = "none"
-    reached = return_none = False
-    for i, mention in enumerate(mentions):
-        value, cursor = resolve_mention(mention, cursor, span, label)
+    reached = return_none = seen = False
+    for mention in mentions:
+        value, cursor = resolve_mention(mention, cursor, span, label)  # every date moves the cursor
         reached = reached or value is not None
-        primary = i == 0 and not is_secondary(text, mention.start)
-        if primary and value is None:
+        if seen or in_relative_clause(text, mention.start):
+            continue
+        seen = True  # the first date outside relative clauses is the only candidate
+        if is_secondary(text, mention.start):
+            continue  # it dates a later happening: the first one has no date of its own
+        if value is None:
             # Its own time is vague ("In the summer of 2017") or cannot be resolved: no date,
             # and never the paragraph's date instead.
             return_none = True
-        if primary and value is not None:
+        else:
             own, kind = value, "relative" if mention.kind == "relative" else "explicit"
     if own is None and paragraph_dated and before.date is not None and not return_none:
         return ClauseDate(before.date, "inherited", cursor, reached)
