@@ -39,6 +39,8 @@ from kg.model import SourceRecord
         pytest.param("Two days later, Britain and France declared war on Germany", "asserted", id="declared war"),
         pytest.param("On 3 November, the army declared that it had taken full control", "reported", id="declared that"),
         pytest.param("ISIL proclaimed a worldwide caliphate", "asserted", id="proclaimed"),
+        pytest.param("The bombing claimed the lives of 30 people", "asserted", id="claimed the lives"),
+        pytest.param("ISIL claimed responsibility for the attack", "claimed", id="claimed responsibility"),
     ],
 )
 def test_find_stance(clause: str, stance: str) -> None:
@@ -79,6 +81,9 @@ def test_find_stance(clause: str, stance: str) -> None:
         pytest.param("On 3 June, the head of the SOHR, Rami Abdulrahman, said that 40 people were killed", None,
                      [SourceRecord("Rami Abdulrahman", "the head of the SOHR")], id="role before the name"),
         pytest.param("It was reported that the so-called Islamic State had withdrawn", None, [], id="so-called, passive"),
+        pytest.param('"The city is ours," said Gen. Pavel Rotmistrov, the commander of the army', None,
+                     [SourceRecord("Pavel Rotmistrov")], id="said after a quote"),
+        pytest.param("According to him, the town had fallen", "Nujaifi", [SourceRecord("Nujaifi")], id="according to him"),
         pytest.param("According to a report by Human Rights Watch, 600 prisoners were shot", None,
                      [SourceRecord("Human Rights Watch")], id="a report by X"),
         pytest.param("On the same day, Turkish Deputy Prime Minister Numan Kurtulmus said that 130,000 Kurds fled", None,
@@ -159,6 +164,9 @@ DISPUTES = [
                   ClauseFacts("Southern papers said 1,546 Confederate soldiers were killed", 0, ("Southern papers",),
                               "reported", DAY, make_figure("killed", "Confederate soldiers", 1546))],
                  1, None, id="two sides' tolls"),
+    pytest.param(facts(("The army captured the town", 0, (), "asserted", DAY),
+                       ("The army denied them access to the town", 0, ("army",), "denied", DAY)),
+                 1, None, id="denied access"),
     pytest.param(facts(("Aid convoys were denied access to the town", 0, (), "denied", DAY),),
                  0, None, id="first claim"),
     pytest.param(facts(("The army said it had retaken the town", 0, ("army",), "reported", DAY),

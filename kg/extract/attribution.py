@@ -28,7 +28,9 @@ MAX_CHARS = 2000  # work cap per clause
 
 _STANCE_CUES: tuple[tuple[Stance, re.Pattern[str]], ...] = (
     ("denied", re.compile(r"\b(?:denied|denies|deny)\b", re.I)),
-    ("claimed", re.compile(r"\b(?:claimed|claims|claim)\b", re.I)),
+    # "claimed the lives of 30 people" reports deaths, not a claim.
+    ("claimed", re.compile(r"\b(?:claimed|claims|claim)\b(?!\s+(?:the\s+lives|(?:\d[\d,]*|many|dozens|hundreds|"
+                           r"thousands)\s+(?:more\s+)?(?:lives|victims)))", re.I)),
     ("reported", re.compile(
         r"\b(?:reported|reports|reportedly|said|says|announced|announces|(?:declared|declares)(?!\s+(?:war|independence|"
         r"martial\s+law|an?\s+(?:state\s+of|ceasefire|truce|curfew|no-fly)))|"
@@ -50,7 +52,7 @@ def find_stance(text: str) -> Stance:
 # Verbs whose subject is the source. "called" only names a source when another cue
 # already made the clause attributed ("The White House called the reported remarks ...").
 _SPEECH_VERB = re.compile(
-    r"\b(?:denied|denies|deny|claimed|claims|claim|reported|reports|said|says|announced|"
+    r"\b(?:denied|denies|deny|claimed(?!\s+the\s+lives)|claims|claim|reported|reports|said|says|announced|"
     r"announces|(?:declared|declares)(?!\s+(?:war|independence|martial\s+law|an?\s+(?:state\s+of|ceasefire|truce)))"
     r")\b", re.I)
 _FALLBACK_VERB = re.compile(r"\b(?:called|described|stated|confirmed|accused|insisted)\b")
@@ -120,6 +122,8 @@ def find_sources(text: str, antecedent: str | None = None) -> tuple[SourceRecord
     for cue in cues:
         if cue.kind == "according":
             record = _according_source(text, cue.end)
+            if record is None and antecedent and re.match(r"(?:him|her|them|it)\b", text[cue.end:]):
+                record = SourceRecord(antecedent)
         else:
             record = _subject_source(text, cue.start, antecedent)
         if record and record.name and all(r.name != record.name for r in found):
@@ -147,12 +151,23 @@ def _according_source(text: str, start: int) -> SourceRecord | None:
     rest = text[start:start + 300]
     parts = re.split(r"\s*[,;:(]\s*|\s+that\s+", rest)
     name = parts[0].strip()
+    if name.lower() in ("him", "her", "them", "it"):
+        return None  # resolved by the caller's antecedent, like "they said"
     role = parts[1].strip() if len(parts) > 1 and _ROLE_START.match(parts[1]) else None
     return _source_record(name, role)
 
 
+def _inverted_source(text: str, verb_end: int) -> SourceRecord | None:
+    """'"We will win," said Gen. X, the commander' → X: the speaker after the verb."""
+    m = re.match(r"\s+((?:[A-Z][\w.'’-]*\s*){1,6})", text[verb_end:verb_end + 120])
+    return _source_record(m.group(1), None) if m else None
+
+
 def _subject_source(text: str, verb_start: int, antecedent: str | None) -> SourceRecord | None:
     """The subject of the speech verb at verb_start, as a source."""
+    if re.search(r"[,!?][\"”]\s*$", text[max(0, verb_start - 5):verb_start]):
+        verb = re.match(r"\w+", text[verb_start:])
+        return _inverted_source(text, verb_start + (verb.end() if verb else 0))
     region = _ADVERBS_BEFORE_VERB.sub("", text[:verb_start].rstrip())
     subject, role = _subject_and_role([s.strip() for s in re.split(r"[,;:]", region)])
     if re.search(r"\b(?:and|that|which|who)$", subject) or not subject:
@@ -245,7 +260,8 @@ def group_of(subject: str | None) -> str | None:
 
 # --- disputes (rule I) -------------------------------------------------------------
 
-_ACTIVE_DENIAL = re.compile(r"(?<!was )(?<!were )(?<!been )\b(?:denied|denies|deny)\b(?!\s+(?:access|entry|permission))", re.I)
+_ACTIVE_DENIAL = re.compile(r"(?<!was )(?<!were )(?<!been )\b(?:denied|denies|deny)\b"
+                            r"(?!\s+(?:\w+\s+)?(?:access|entry|permission|passage|visas?|the\s+right))", re.I)
 # Denials in other words: "rejected these claims", "dismissed the report as propaganda".
 _REJECTION = re.compile(
     r"\b(?:rejected|dismissed|refuted|disputed|contradicted)\s+(?:the|this|these|that|those|such|all|its|their)\s+"
