@@ -89,6 +89,9 @@ CASES = [
         id="circa and a digit opening a sentence",
     ),
     pytest.param("Four rebels were killed on the 25th.", ["Four rebels were killed on the 25th"], id="one sentence"),
+    pytest.param("The army withdrew. al-Nusra Front fighters then entered the town.",
+                 ["The army withdrew", "al-Nusra Front fighters then entered the town"], id="lowercase al- opens a sentence"),
+    pytest.param("Tanks, guns, etc. were captured.", ["Tanks, guns, etc. were captured"], id="etc. mid-sentence"),
     pytest.param(";;; ;", [], id="only semicolons"),
 ]
 

@@ -31,6 +31,8 @@ There Its Their His Her However Meanwhile Later Despite According Also Then When
 # The end of a sentence: its mark, closing quotes/brackets, citation markers ("[12]"), space.
 _BOUNDARY = re.compile(r"[.!?][\"”’)\]]{0,3}(?:\[\d{1,4}\]){0,6}\s+")
 _LOST_STOP = re.compile(r"(?<=[a-z0-9])\s+(?=(?:It|They|He|She|There|We|These)\s+[a-z])")
+# A sentence may open with a lowercase Arabic article: "al-Nusra Front fighters then ...".
+_ARABIC_ARTICLE = re.compile(r"(?:al|el|ad|as|ash|ar|at|az|an|ad|ed|ud)-[A-Z]")
 _WORD_BEFORE = re.compile(r"[\w.'’-]{1,40}$")
 _QUOTE_PAIRS = (('"', '"'), ("“", "”"), ("«", "»"))
 MAX_SPAN = 500  # quotes/brackets longer than this are treated as unbalanced
@@ -104,7 +106,7 @@ def split_sentences(text: str) -> list[str]:
     cuts: list[int] = []
     for m in _BOUNDARY.finditer(text):
         nxt = text[m.end():m.end() + 1]
-        if not nxt or not (nxt.isupper() or nxt.isdigit() or nxt in "\"“'‘("):
+        if not nxt or not (nxt.isupper() or nxt.isdigit() or nxt in "\"“'‘(" or _ARABIC_ARTICLE.match(text, m.end())):
             continue
         run_end = m.start() + len(m.group().rstrip())  # just past the closing quote/bracket
         if inside(run_end) or (text[m.start()] == "." and is_abbreviation(text, m.start())):
