@@ -88,8 +88,8 @@ ACTOR_HEADS = _words(
 )
 # Verbs of saying: a subject before one is a source, an actor only where it also acts.
 SPEECH_VERBS = _words(
-    "said says denied denies deny claimed claims claim reported reports announced announces declared "
-    "declares stated states called confirmed insisted alleged acknowledged accused warned"
+    "said says denied denies deny claimed reported announced announces declared declares stated "
+    "called confirmed insisted alleged acknowledged accused warned"
 )
 PRONOUNS_PLURAL = _words("they them")
 PRONOUNS_SINGULAR = _words("it he she him her")
@@ -111,7 +111,21 @@ PLACE_DROP = _words("town towns village villages city district districts area ne
 PLACE_OF = PLACE_KEEP | PLACE_DROP | _words(
     "outskirts part parts centre center edge heart most much half rest east west north south "
     "northeast northwest southeast southwest countryside farm farmhouse inn streets siege fall "
-    "governor mayor capture outskirt vicinity entrance"
+    "governor mayor capture outskirt vicinity entrance crossroads areas enclave"
+)
+# The nouns of PLACE_OF that name a settlement or estate: "the inn of La Belle Alliance" is a
+# place even though "Alliance" heads group names.
+PLACE_OF_STRONG = _words("town towns city village villages district districts suburb suburbs "
+                         "outskirts farm farmhouse inn province governorate neighbourhood "
+                         "neighborhood governor mayor")
+# Words that may follow a place name: prepositions, conjunctions, auxiliaries, adverbs.
+# Any other lowercase word after a name makes it a modifier ("the Confederate line").
+FOLLOW_PLACE = _words(
+    "and or but nor as after before during on for with to of by at in into from near since until "
+    "while where when which who that than was were is are had has have been be being would could "
+    "will later then also again itself instead only still too through towards toward "
+    "under over across along around against between beyond inside outside within without via "
+    "north south east west"
 )
 # Prepositions and verbs after which a capitalised name is a place.
 PLACE_PREPS = _words(
@@ -130,9 +144,9 @@ COMPASS = _words(
 NATIONALITY = _words(
     "soviet dutch greek thai swiss french british irish welsh scottish kurdish arab shia shiite "
     "sunni alawite druze yazidi jewish muslim christian catholic western eastern northern southern "
-    "islamic turkish polish danish swedish finnish spanish"
+    "islamic turkish polish danish swedish finnish spanish german us u.s uk usa"
 )
-NATIONALITY_ENDINGS = ("an", "ian", "ese", "i")
+NATIONALITY_ENDINGS = ("ian", "ean", "can", "yan", "ese", "ani", "qi", "eli", "eni", "udi", "ati", "ali")
 # Capitalised words that open a sentence but name nothing.
 FUNCTION_WORDS = _words(
     "the a an on in at by for from after before during despite also according later two three four "
@@ -140,7 +154,7 @@ FUNCTION_WORDS = _words(
     "meanwhile however then when while as since following until although some many most several "
     "both each all over under with without between among around near heavy later earlier "
     "thousands hundreds dozens tens about nearly approximately only other another first last next "
-    "same following previous of and or but if so there here we our opinion turnout"
+    "same following previous of and or but if so there here we our"
 )
 MONTHS = _words("January February March April May June July August September October November December")
 MONTHS_LOWER = frozenset(m.lower() for m in MONTHS)

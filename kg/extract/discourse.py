@@ -1,0 +1,235 @@
+"""What an article has said so far, for :mod:`kg.extract.mentions`: who speaks,
+and what pronouns and phrases like "the city" point back to (ANNOTATION.md F, G).
+
+A :class:`Discourse` is read clause by clause in article order. It remembers the
+places and actors of the last clauses and the kind of place each name is ("the
+town of X" makes X a town), so that "they" finds the rebels, "him" finds the
+general named a clause before, and "the town" finds the last town.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from kg.extract import aliases as V
+
+MAX_TOKENS = 1500  # a clause longer than this is not prose; read its start only
+_TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?![\d,]\d)|\w+(?:[-'’/]\w+)*|\S")
+_POSS = re.compile(r"(?<=\w)['’]s$")
+_PARTICLE = re.compile(r"(?:al|el|ad|ar|as|ash|at|az|ez|ed|d|l)['’-][A-Z]")
+_ACTIVE_PRONOUN = re.compile(r"^(?:on \S+ \S+ )?(?:that )?(?:it|they|he|she|we) (?!had been|have been|was|were|is|are)\w+")
+_EXPLETIVE = re.compile(
+    r"^(?:was|is|had been|has been) (?:also |never |not |later |widely )?(?:\w+ed|said|thought|known|unclear|clear)\b"
+    r"(?! by| back| off| out)"
+)
+# Verbs whose object "it" is a place or thing: "captured it", "had blown it up".
+_THING_VERBS = V._words("captured took seized recaptured retook held hold lost abandoned entered stormed "
+                        "shelled bombed struck hit destroyed blown blew besieged surrounded")
+_THING_PASSIVE = re.compile(r"^(?:was|had been|has been|were) (?:\w+ly )?(?:hit|destroyed|damaged|captured|taken|"
+                            r"shelled|bombed|struck|razed|blown|seized|recaptured|retaken|flooded)\b")
+_SETTLEMENT = frozenset({"city", "town", "village"})
+# Words that may stand between "the" and a generic that points back: "the surrounding province".
+_ANAPHOR_ADJ = V._words("surrounding same nearby besieged embattled whole entire old northern southern "
+                        "eastern western central devastated flooded captured")
+_PROVINCE = frozenset({"province", "governorate", "region", "oblast"})
+
+
+@dataclass
+class Tok:
+    text: str
+    start: int
+    end: int
+    low: str
+    poss: bool = False  # written with a possessive "'s"
+
+    @property
+    def cap(self) -> bool:
+        """Written like a name: a capital Latin letter first, or "al-Nusra", "d'Erlon"."""
+        t = self.text
+        if t[:1].isupper() and "LATIN" in unicodedata.name(t[0], ""):
+            return self.low not in V.MONTHS_LOWER
+        return bool(_PARTICLE.match(t))
+
+
+def tokenize(text: str) -> list[Tok]:
+    """Words, numbers and punctuation with their offsets; "Lee's" becomes "Lee" + possessive."""
+    out: list[Tok] = []
+    for m in _TOKEN.finditer(text[: MAX_TOKENS * 12]):
+        t = m.group()
+        if _POSS.search(t) and len(t) > 2:
+            out.append(Tok(t[:-2], m.start(), m.end() - 2, t[:-2].lower(), poss=True))
+        else:
+            out.append(Tok(t, m.start(), m.end(), t.lower()))
+        if len(out) >= MAX_TOKENS:
+            break
+    return out
+
+
+def singular(word: str) -> str:
+    low = word.lower()
+    if low.endswith("ies"):
+        return word[:-3] + "y"
+    return word[:-1] if low.endswith("s") and not low.endswith("ss") else word
+
+
+Actor = tuple[int, str, str]  # (token position, label, role: "group" | "participant" | "person")
+
+
+class Discourse:
+    def __init__(self, places: tuple[str, ...], located_in: tuple[tuple[str, str], ...]) -> None:
+        self.types: dict[str, set[str]] = {}  # place label → generic types ("town", "river")
+        self.recent_places: list[list[str]] = []  # per clause, newest last
+        self.recent_actors: list[list[tuple[str, str]]] = []  # per clause: (label, role)
+        self.recent_persons: list[str] = []
+        # The event's own settlement and province: where "the city" and "the province"
+        # point when the text has named none.
+        inner = {a for a, _ in located_in}
+        outer = {b for _, b in located_in}
+        self.home_settlement = next(
+            (p for p in places if p.split()[-1].lower() not in _PROVINCE and (p in inner or p not in outer)), None
+        )
+        self.home_province = next(
+            (p for p in [*places, *outer, *inner] if p.split()[-1].lower() in _PROVINCE), None
+        )
+
+    def add_type(self, place: str, kind: str) -> None:
+        self.types.setdefault(place, set()).add(kind)
+
+    # --- sources ------------------------------------------------------------------
+
+    def speakers(self, toks: list[Tok]) -> set[int]:
+        """Tokens that name who speaks ("Turkey said", "According to the SOHR"): sources, not
+        actors, unless a pronoun after the verb says they also act ("announced that it had")."""
+        out: set[int] = set()
+        acts = False
+        for k, t in enumerate(toks):
+            if t.low in V.SPEECH_VERBS and t.text.islower():
+                acts = acts or bool(_ACTIVE_PRONOUN.match(" ".join(x.low for x in toks[k + 1 : k + 7])))
+        for k, t in enumerate(toks):
+            if t.low == "according" and toks[k + 1 : k + 2] and toks[k + 1].low == "to":
+                m = k + 2
+                while m < len(toks) and m < k + 10 and toks[m].text != ",":
+                    out.add(m)
+                    m += 1
+                # "According to Col. X, head of Idlib's rebel Military Council, the Army ...":
+                # an appositive that describes the source belongs to it.
+                rest = toks[m + 1 : m + 12]
+                close = next((n for n, x in enumerate(rest) if x.text == ","), None)
+                if rest and close and rest[0].low.isalpha() and rest[0].text.islower() and rest[0].low not in V.FUNCTION_WORDS:
+                    if not any(x.low.endswith("ed") for x in rest[:close]):
+                        out.update(range(m + 1, m + 1 + close))
+            elif t.low in V.SPEECH_VERBS and t.text.islower() and k > 0 and not acts:
+                m = k - 1
+                while m >= 0 and k - m <= 8:
+                    x = toks[m]
+                    if x.low in {",", ";", "that", "and", "but", "while", ":", "what", "which", "who"}:
+                        break
+                    if x.text.islower() and x.low.endswith("ed") and x.low not in {"led", "armed"}:
+                        break
+                    out.add(m)
+                    m -= 1
+        return out
+
+    # --- pronouns -----------------------------------------------------------------
+
+    def pronouns(self, toks: list[Tok], actors: list[Actor], places: list[tuple[int, str]]) -> tuple[list[Actor], list[tuple[int, str]]]:
+        """Actors and places that pronouns point back to (rule G: "they captured" → "rebels")."""
+        new_actors: list[Actor] = []
+        new_places: list[tuple[int, str]] = []
+        for k, t in enumerate(toks):
+            w = t.low
+            before = [a for a in actors + new_actors if a[0] < k]
+            have = frozenset(a[1] for a in actors + new_actors)
+            prev = toks[k - 1].low if k else ""
+            after = " ".join(x.low for x in toks[k + 1 : k + 6])
+            ante: str | None = None
+            if w == "they" and not before:
+                ante = self._antecedent(plural=True, skip=have)
+            elif w == "them" and prev != "of":
+                ante = self._antecedent(plural=True, skip=have)
+            elif w == "it":
+                if _EXPLETIVE.match(after) and not _THING_PASSIVE.match(after):
+                    continue  # "it was reported that": nobody
+                if prev in _THING_VERBS or _THING_PASSIVE.match(after) or toks[k + 1 : k + 2] and toks[k + 1].low in {"back", "up"}:
+                    place = self._last_place([p for p in places if p[0] < k])
+                    if place and place not in {p for _, p in places}:
+                        new_places.append((k, place))
+                    continue
+                if k and prev.isalpha() and prev.islower() and prev not in V.FOLLOW_PLACE:
+                    ante = self._antecedent(plural=False, skip=have)  # an object: "did not pursue it"
+                elif not before:
+                    ante = self._antecedent(plural=False, skip=have)
+            elif w in {"he", "she"} and not any(a[2] == "person" for a in before):
+                ante = next((p for p in reversed(self.recent_persons) if p not in have), None)
+            elif w in {"him", "her"} and not (w == "her" and toks[k + 1 : k + 2] and toks[k + 1].text.isalpha()):
+                if not any(a[2] == "person" for a in before[1:]):
+                    ante = next((p for p in reversed(self.recent_persons) if p not in have), None)
+            if ante:
+                new_actors.append((k, ante, "group"))
+        return new_actors, new_places
+
+    def _antecedent(self, plural: bool, skip: frozenset[str]) -> str | None:
+        """The last clauses' subject-like actor: a group, else (for "it") a collective noun or a person."""
+        for pool in reversed(self.recent_actors[-2:]):
+            cands = [(label, role) for label, role in pool if label not in skip]
+            for label, role in cands:
+                if role == "group" or (plural and role == "participant"):
+                    return label
+            if not plural:
+                for label, role in cands:
+                    if role == "participant" and not label.endswith("s"):
+                        return label
+                for label, role in cands:
+                    if role == "person":
+                        return label
+        return None
+
+    def _last_place(self, here: list[tuple[int, str]]) -> str | None:
+        if here:
+            return here[0][1]
+        return next((pool[0] for pool in reversed(self.recent_places[-2:]) if pool), None)
+
+    # --- "the city", "the river" ----------------------------------------------------
+
+    def anaphoric_places(self, toks: list[Tok], found: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        """"the city", "the town", "the river", "the province": the place they point back to (rule F)."""
+        out: list[tuple[int, str]] = []
+        generics = V.PLACE_KEEP | V.PLACE_DROP | {"river", "creek"}
+        for k, t in enumerate(toks[:-1]):
+            if t.low != "the":
+                continue
+            m = k + 1
+            while m < len(toks) and m <= k + 3 and toks[m].low in _ANAPHOR_ADJ:
+                m += 1
+            if m >= len(toks) or m > k + 3 or toks[m].low not in generics or not toks[m].text.islower():
+                continue
+            if m > k + 1 and toks[m].low in {"area", "region", "quarter", "district", "districts", "base", "bases", "areas"}:
+                continue  # "the surrounding area", "the air base": no name behind them
+            if m + 1 < len(toks) and (toks[m + 1].low == "of" or (toks[m + 1].cap and not toks[m].poss)):
+                continue  # "the city of Idlib" names its place itself
+            here = [p for i, p in found if i < k]
+            target = self._resolve(singular(toks[m].low), here)
+            if target:
+                out.append((k, target))
+        return out
+
+    def _resolve(self, generic: str, here: list[str]) -> str | None:
+        history = [p for pool in self.recent_places for p in pool] + here
+
+        def typed(kinds: set[str]) -> str | None:
+            return next((p for p in reversed(history) if self.types.get(p, set()) & kinds), None)
+
+        if generic in _SETTLEMENT:
+            return typed({generic}) or self.home_settlement or next((p for p in reversed(history) if not self.types.get(p)), None)
+        if generic in _PROVINCE:
+            cands = [p for p in reversed(history) if self.types.get(p, set()) & _PROVINCE]
+            home = (self.home_province or "").split()[:1]
+            return next((p for p in cands if p.split()[:1] == home), None) or self.home_province or (cands[0] if cands else None)
+        return typed({generic} | ({"river", "creek"} if generic in {"river", "creek"} else set()))
+
+    def remember(self, places: list[str], actors: list[tuple[str, str]], persons: list[str]) -> None:
+        self.recent_places = [*self.recent_places[-30:], places]
+        self.recent_actors = [*self.recent_actors[-4:], actors]
+        self.recent_persons = [*self.recent_persons, *persons][-20:]
