@@ -169,9 +169,11 @@ SEQUENCES = [
     ),
     pytest.param(
         [["On 5 May, the rebels attacked", "About nine hours later, the army counter-attacked",
-          "The previous day, the army had been reinforced", "a week later, the offensive resumed"]],
+          "The previous day, the army had been reinforced", "a week later, the offensive resumed",
+          "The following week, the town fell"]],
         IDLIB, "2014 Idlib offensive",
-        [("2014-05-05", "explicit"), ("2014-05-05", "relative"), ("2014-05-04", "relative"), ("2014-05-11", "relative")],
+        [("2014-05-05", "explicit"), ("2014-05-05", "relative"), ("2014-05-04", "relative"), ("2014-05-11", "relative"),
+         ("2014-05-18", "relative")],
         id="hours, previous day, a week",
     ),
     pytest.param(
@@ -256,6 +258,7 @@ def test_is_secondary(text: str, expected: bool) -> None:
         pytest.param(1, DateCursor(DateValue("1942-12-12"), 1942, 12), 1943, id="December to January"),
         pytest.param(6, DateCursor(DateValue("2014-07-02"), 2014, 7), 2014, id="short flashback"),
         pytest.param(1, DateCursor(), 1943, id="first date of a span over a year end"),
+        pytest.param(4, DateCursor(), 1942, id="background month before the span"),
         pytest.param(9, DateCursor(None, 2013, None), 2013, id="year context"),
     ],
 )

@@ -29,25 +29,17 @@ from kg.model import DateKind, DateValue, Span
 
 MAX_CLAUSE_CHARS = 2000  # work cap per clause: real clauses are far shorter
 
-MONTHS = {
-    name: i
-    for i, name in enumerate(
-        ["January", "February", "March", "April", "May", "June", "July",
-         "August", "September", "October", "November", "December"], start=1)
-}
+_MONTH_NAMES = "January February March April May June July August September October November December"
+MONTHS = {name: i for i, name in enumerate(_MONTH_NAMES.split(), start=1)}
 _MONTH = "(?:" + "|".join(MONTHS) + ")"
 _YEAR = r"(?:1[0-9]{3}|20[0-9]{2})"
 _ORD = r"(?:st|nd|rd|th)?"
-_WORD_NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
-    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "the": 1,
-}
-_NUM = r"(?:\d{1,3}|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|" \
-       r"an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|" \
-       r"sixteen|seventeen|eighteen|nineteen|the)"
+_UNITS = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
+         "seventeen eighteen nineteen".split()
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+# "the" counts one only in "the day before/after".
+_WORD_NUMBERS = {"a": 1, "an": 1, "the": 1, **{w: i for i, w in enumerate(_UNITS, start=1)}, **_TENS}
+_NUM = rf"(?:\d{{1,3}}|(?:{'|'.join(_TENS)})(?:-(?:{'|'.join(_UNITS[:9])}))?|an?|the|{'|'.join(_UNITS)})"
 _PART = r"(?:day|morning|afternoon|evening|night)"
 
 MentionKind = Literal["day", "ordinal", "month", "year", "relative", "context"]
@@ -117,6 +109,8 @@ _FIXED: tuple[tuple[re.Pattern[str], int, str], ...] = tuple(
         (rf"\b(?:later|earlier)\s+(?:that|the\s+same|in\s+the)\s+(?:same\s+)?{_PART}\b", 0, "day"),
         (rf"\bthat\s+(?:same\s+)?{_PART}\b", 0, "day"),
         (rf"\b(?:on\s+)?the\s+(?:previous|preceding)\s+{_PART}\b", -1, "day"),
+        (r"\b(?:the\s+)?(?:next|following)\s+week\b", 7, "day"),
+        (r"\bthe\s+(?:previous|preceding)\s+week\b", -7, "day"),
         (rf"\b(?:{_VAGUE}(?:about|some|around|nearly|almost|roughly|just|only)\s+)?(?:{_NUM}|several|a\s+few)?"
          r"\s*(?:hours?|minutes?)\s+later\b", 0, "day"),
         (r"\b(?:later|earlier)\s+that\s+month\b|\b(?:that|the\s+same)\s+month\b", 0, "same-month"),
@@ -259,9 +253,12 @@ def infer_year(month: int, day: int, cursor: DateCursor, span: Span | None, labe
     first, last = span_years(span, label)
     if first is None:
         return None
+    # The first date of the article: the span's first year, unless that would put it more
+    # than half a year before the span while a later year of the span fits ("On 10 January"
+    # in a battle from August 1942 to February 1943). Background flashbacks are shorter.
     start = _span_start(span)
     for year in range(first, (last or first) + 1):
-        if start is None or _safe_date(year, month, day) >= start - dt.timedelta(days=62):
+        if start is None or _safe_date(year, month, day) >= start - dt.timedelta(days=183):
             return year
     return first
 
