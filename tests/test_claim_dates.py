@@ -232,6 +232,7 @@ def test_dates_of_a_sequence(paragraphs: list[list[str]], event_span: Span, labe
         pytest.param("The rebels may attack in May", ["month"], id="may the verb"),
         pytest.param("twenty-one days later", ["relative"], id="number words"),
         pytest.param("On 10, 11 and 12 May", ["day"], id="list of days"),
+        pytest.param("1,400 people were taken out over the following week", [], id="a week as a duration"),
     ],
 )
 def test_find_date_mentions(text: str, kinds: list[str]) -> None:

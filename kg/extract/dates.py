@@ -109,7 +109,8 @@ _FIXED: tuple[tuple[re.Pattern[str], int, str], ...] = tuple(
         (rf"\b(?:later|earlier)\s+(?:that|the\s+same|in\s+the)\s+(?:same\s+)?{_PART}\b", 0, "day"),
         (rf"\bthat\s+(?:same\s+)?{_PART}\b", 0, "day"),
         (rf"\b(?:on\s+)?the\s+(?:previous|preceding)\s+{_PART}\b", -1, "day"),
-        (r"\b(?:the\s+)?(?:next|following)\s+week\b", 7, "day"),
+        # "over the following week" is a duration, not a day
+        (r"(?<!over )(?<!during )(?<!within )(?<!throughout )(?<!in )\b(?:the\s+)?(?:next|following)\s+week\b", 7, "day"),
         (r"\bthe\s+(?:previous|preceding)\s+week\b", -7, "day"),
         (rf"\b(?:{_VAGUE}(?:about|some|around|nearly|almost|roughly|just|only)\s+)?(?:{_NUM}|several|a\s+few)?"
          r"\s*(?:hours?|minutes?)\s+later\b", 0, "day"),
