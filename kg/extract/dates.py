@@ -110,7 +110,7 @@ _FIXED: tuple[tuple[re.Pattern[str], int, str], ...] = tuple(
         (rf"\bthat\s+(?:same\s+)?{_PART}\b", 0, "day"),
         (rf"\b(?:on\s+)?the\s+(?:previous|preceding)\s+{_PART}\b", -1, "day"),
         # "over the following week" is a duration, not a day
-        (r"(?<!over )(?<!during )(?<!within )(?<!throughout )(?<!in )\b(?:the\s+)?(?:next|following)\s+week\b", 7, "day"),
+        (r"(?<!over )(?<!during )(?<!within )(?<!throughout )(?<!in )(?<!the )\b(?:the\s+)?(?:next|following)\s+week\b", 7, "day"),
         (r"\bthe\s+(?:previous|preceding)\s+week\b", -7, "day"),
         (rf"\b(?:{_VAGUE}(?:about|some|around|nearly|almost|roughly|just|only)\s+)?(?:{_NUM}|several|a\s+few)?"
          r"\s*(?:hours?|minutes?)\s+later\b", 0, "day"),
