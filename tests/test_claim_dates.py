@@ -232,6 +232,8 @@ def test_dates_of_a_sequence(paragraphs: list[list[str]], event_span: Span, labe
         pytest.param("The rebels may attack in May", ["month"], id="may the verb"),
         pytest.param("twenty-one days later", ["relative"], id="number words"),
         pytest.param("On 10, 11 and 12 May", ["day"], id="list of days"),
+        pytest.param("By September 7, his army was concentrated", ["day"], id="By Month D"),
+        pytest.param("Lee withdrew on the night of September 18–19", ["day"], id="night of Month D–D"),
         pytest.param("1,400 people were taken out over the following week", [], id="a week as a duration"),
     ],
 )

@@ -85,7 +85,7 @@ _ORDINAL = re.compile(
 _MONTH_ALONE = re.compile(
     r"\b(?:[Ii]n|[Bb]y|[Ff]rom|[Ss]ince|[Uu]ntil|[Dd]uring|[Tt]hrough|[Oo]f|[Ee]arly|[Ll]ate|[Mm]id)(?:\s+|-)"
     r"(?:(?:the\s+)?(?:early|late|mid|end\s+of|beginning\s+of|start\s+of|middle\s+of|first\s+half\s+of|"
-    rf"second\s+half\s+of)(?:\s+|-))?(?P<m>{_MONTH})\b(?:,?\s+(?P<y>{_YEAR})\b)?")
+    rf"second\s+half\s+of)(?:\s+|-))?(?P<m>{_MONTH})\b(?!\s+\d{{1,2}}(?!\d))(?:,?\s+(?P<y>{_YEAR})\b)?")
 _MONTH_YEAR = re.compile(rf"\b(?P<m>{_MONTH}),?\s+(?P<y>{_YEAR})\b")
 _YEAR_ALONE = re.compile(rf"\b(?:[Ii]n|[Dd]uring)\s+(?:(?:early|mid|late)[\s-]+)?(?P<y>{_YEAR})\b(?![–-]\d)")
 # ", which began in 1963": a bare year in a relative clause is background, not the narrative's time.
