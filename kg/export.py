@@ -14,6 +14,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from kg.formats import rdf_format
+from kg.jsonld import write_jsonld
 from kg.store import open_read
 from kg.vocab import PREFIXES
 
@@ -27,7 +28,9 @@ def export_from(store: ox.Store, fmt: str, output: BinaryIO) -> None:
     """Write an open store to ``output``."""
     f = rdf_format(fmt)
     prefixes = PREFIXES if f.name in ("ttl", "trig") else None
-    if f.datasets:
+    if f.name == "jsonld":
+        write_jsonld(store, output)  # compact, framed around events, context inline
+    elif f.datasets:
         named = (q for q in store.quads_for_pattern(None, None, None) if not isinstance(q.graph_name, ox.DefaultGraph))
         ox.serialize(named, output, f.oxigraph, prefixes=prefixes)
     else:
