@@ -100,7 +100,7 @@ PRONOUNS_SINGULAR = _words("it he she him her")
 PLACE_KEEP = _words(
     "checkpoint checkpoints base bases highway highways camp camps airport airports airbase "
     "bridge bridges mosque mosques church prison prisons hill hills mountain mountains creek "
-    "river road roads pike square dam palace factory station stadium hospital consulate embassy "
+    "river road roads pike dam palace factory station stadium hospital consulate embassy "
     "island islands coast port crossing junction intersection gate wall souq market lake "
     "governorate province canal valley field airfield refinery barracks"
 )

@@ -93,6 +93,7 @@ class _Figure:
     single: bool = False  # "a commander": the noun is part of the figure
     who: str = ""
     head: str = ""
+    np_end: int = 0  # first token after the counted noun phrase
     kind: CasualtyKind | None = None
 
 
@@ -106,6 +107,18 @@ def find_casualties(clause: str) -> tuple[CasualtyRecord, ...]:
     words = [t.lower() for t in tokens]
     depth = _paren_depth(tokens)
     figures = [f for f in _figures(tokens, words, depth) if _who(f, tokens, words)]
+    # "Two journalists, a French reporter and an Iraqi cameraman, were killed": the singles
+    # after a comma only detail the figure before them.
+    ends = {f.np_end for f in figures if not f.single}
+    kept: list[_Figure] = []
+    dropped_end = -1
+    for f in figures:
+        lead = tokens[f.start - 1] if f.start else ""
+        if f.single and ((lead == "," and f.start - 1 in ends) or (lead in {"and", ","} and f.start - 1 == dropped_end)):
+            dropped_end = f.np_end
+            continue
+        kept.append(f)
+    figures = kept
     _kinds(figures, words, depth)
     records: list[CasualtyRecord] = []
     last_who = ""
@@ -145,6 +158,12 @@ def _figures(tokens: list[str], words: list[str], depth: list[int]) -> list[_Fig
             continue
         qual, qstart = _qualifier_before(words, i)
         number = _number_at(tokens, words, i)
+        if words[i] == "between" and (low := _number_at(tokens, words, i + 1)) and words[low[1] : low[1] + 1] == ["and"]:
+            high = _number_at(tokens, words, low[1] + 1)
+            if high:  # "between 9,000 and 11,000 civilians": one figure, its lower bound
+                out.append(_Figure(i, high[1], low[0], "at least"))
+                i = high[1]
+                continue
         if number is not None:
             count, end = number
             out.append(_Figure(qstart, end, count, qual))
@@ -193,6 +212,8 @@ def _qualifier_before(words: list[str], i: int) -> tuple[Qualifier, int]:
 
 def _number_at(tokens: list[str], words: list[str], i: int) -> tuple[int, int] | None:
     """A number starting at token i: (value, index after it), or None (dates, years, times)."""
+    if i >= len(tokens):
+        return None
     t = tokens[i]
     nxt = words[i + 1] if i + 1 < len(words) else ""
     prev = words[i - 1] if i else ""
@@ -256,6 +277,7 @@ def _who(f: _Figure, tokens: list[str], words: list[str]) -> bool:
         i += 1
         if w in PERSON_NOUNS and not f.single:
             break  # "3,000 soldiers surrendered": the phrase ends at its person noun
+    f.np_end = i
     if f.single:
         while np and np[-1].lower() in {"of", "an", "a", "the"}:
             np.pop()

@@ -222,7 +222,11 @@ class Discourse:
             return next((p for p in reversed(history) if self.types.get(p, set()) & kinds), None)
 
         if generic in _SETTLEMENT:
-            return typed({generic}) or self.home_settlement or next((p for p in reversed(history) if not self.types.get(p)), None)
+            # A town named in this clause or the last one, else the event's own, else the last typed.
+            near = [p for pool in self.recent_places[-1:] for p in pool] + here
+            near_typed = next((p for p in reversed(near) if generic in self.types.get(p, set())), None)
+            return near_typed or self.home_settlement or typed({generic}) or next(
+                (p for p in reversed(history) if not self.types.get(p)), None)
         if generic in _PROVINCE:
             cands = [p for p in reversed(history) if self.types.get(p, set()) & _PROVINCE]
             home = (self.home_province or "").split()[:1]

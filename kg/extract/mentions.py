@@ -33,7 +33,7 @@ _HELD = re.compile(r"(.+)-(?:held|led|backed|controlled|occupied|allied|aligned|
 _ACRONYM = re.compile(r"[A-Z][A-Z.]{1,7}(?:/[A-Z]{2,6})?")
 _PASSIVE_PLACE = V._words("captured taken seized recaptured retaken besieged shelled bombed liberated "
                           "surrounded encircled overrun stormed flooded evacuated")
-_PLACE_NAME_HEADS = V.PLACE_KEEP | V._words("woods lane pike street avenue republic city mountains centre center")
+_PLACE_NAME_HEADS = V.PLACE_KEEP | V._words("woods lane pike street avenue square republic city mountains centre center")
 _ALONG = V._words("down up along across over crossing crossed reached beyond on")
 
 
@@ -74,7 +74,7 @@ def _index(names: frozenset[str]) -> dict[str, list[tuple[str, ...]]]:
     """Gazetteer names by first token, longest first, for a linear scan of a clause."""
     index: dict[str, list[tuple[str, ...]]] = {}
     for name in names:
-        toks = tuple(t.text for t in tokenize(name))
+        toks = tuple(t.text + ("'s" if t.poss else "") for t in tokenize(name))
         if toks and len(toks) <= 12:
             index.setdefault(toks[0], []).append(toks)
     for entries in index.values():
@@ -128,9 +128,10 @@ class _Reader:
         return clause
 
     def _gazetteer_at(self, toks: list[Tok], i: int) -> Span | None:
-        for name in self.index.get(toks[i].text, ()):
+        key = [t.text + ("'s" if t.poss else "") for t in toks[i : i + 13]]
+        for name in self.index.get(key[0], ()):
             n = len(name)
-            if tuple(t.text for t in toks[i : i + n]) == name and not any(t.poss for t in toks[i : i + n - 1]):
+            if tuple(key[:n]) == name:
                 if i + n < len(toks) and toks[i + n].cap and not toks[i + n - 1].poss:
                     continue  # part of a longer name the gazetteer does not know
                 kind = "actor" if " ".join(name).casefold() in self.agents else "place"
@@ -308,7 +309,7 @@ class _Reader:
         for n, s in enumerate(c.spans):
             name = self._name(c, s)
             if s.kind and s.kind.startswith("shared:"):
-                places.append((s.i, f"{name} {s.kind[7:]}"))
+                places.append((s.i, f"{name} {s.kind[7:]}".strip()))
                 continue
             kind, _ = self._classify(c, s, n, places)
             if kind == "skip" and not (generics[n] and _nationality(s.label)):
@@ -358,15 +359,15 @@ class _Reader:
         """"X checkpoint", "the Khazanat fueling base", "the Wadi Deif and Hamidiyah army bases" (rule F)."""
         toks = c.toks
         name_toks = toks[s.i : s.j]
-        if name_toks[-1].poss or _person_like(name_toks):
-            return None
+        if name_toks[-1].poss or _person_like(name_toks) or s.label.lower() in V.ACTOR_ALIASES:
+            return None  # "the Allied infantry squares" are troops
         actor_word = ""
         if len(name_toks) > 1 and name_toks[-1].low in V.ACTOR_HEADS:
             actor_word = name_toks[-1].text  # "the Khazanat Army base": the Army acts, Khazanat is the base
             name_toks = name_toks[:-1]
         for k in range(s.j, min(s.j + 3, len(toks))):
             w = toks[k].low
-            if w in V.PLACE_KEEP or w in V.PLACE_DROP:
+            if singular(w) in V.PLACE_KEEP or singular(w) in V.PLACE_DROP:
                 if k + 1 < len(toks) and toks[k + 1].low == "of" or not toks[k].text.islower():
                     return None  # "the Union garrison of Harpers Ferry"
                 if all(_nationality(t.text) or t.low in V.ACTOR_HEADS for t in name_toks) and (
@@ -374,7 +375,7 @@ class _Reader:
                 ):
                     return None  # "Syrian Army checkpoints": the group's, not a named place
                 name = c.text[name_toks[0].start : name_toks[-1].end]
-                label = name if w in V.PLACE_DROP else f"{name} {singular(toks[k].text)}"
+                label = name if singular(w) in V.PLACE_DROP else f"{name} {singular(toks[k].text)}"
                 if record:
                     self.talk.add_type(label, singular(w))
                     if w.endswith("s") and n > 0:
@@ -390,7 +391,7 @@ class _Reader:
         prev = c.spans[n - 1]
         between = [t.low for t in c.toks[prev.j : c.spans[n].i]]
         if between in (["and"], [","]) and not prev.kind:
-            prev.kind = "shared:" + generic
+            prev.kind = "shared:" + ("" if generic.lower() in V.PLACE_DROP else generic)
 
     def _participants(self, c: _Clause, speakers: set[int], named: list[Actor]) -> list[Actor]:
         """Participant nouns (rule G): "rebel fighters" → "rebels", "government forces" → "government"."""
