@@ -67,6 +67,11 @@ def tokenize(text: str) -> list[Tok]:
     return out
 
 
+def _appositive_ends(toks: list[Tok], m: int) -> bool:
+    """Whether the comma at m closes an appositive that opened with ", a/an/the" before it."""
+    return any(toks[x].text == "," and toks[x + 1].low in {"a", "an", "the"} for x in range(max(0, m - 8), m))
+
+
 def singular(word: str) -> str:
     low = word.lower()
     if low.endswith("ies"):
@@ -122,10 +127,14 @@ class Discourse:
                         out.update(range(m + 1, m + 1 + close))
             elif t.low in V.SPEECH_VERBS and t.text.islower() and k > 0 and not acts:
                 m = k - 1
-                while m >= 0 and k - m <= 8:
+                while m >= 0 and k - m <= 14:
                     x = toks[m]
+                    if x.text == "," and toks[m + 1 : m + 2] and toks[m + 1].low in {"a", "an", "the"} and m and toks[m - 1].cap:
+                        m -= 1  # "Col. Ahmed Saleh, a Houthi commander, said": the name before the appositive
+                        continue
                     if x.low in {",", ";", "that", "and", "but", "while", ":", "what", "which", "who"}:
-                        break
+                        if x.text != "," or not toks[m + 1 : m + 2] or k - m > 8 or not _appositive_ends(toks, m):
+                            break
                     if x.text.islower() and x.low.endswith("ed") and x.low not in {"led", "armed"}:
                         break
                     out.add(m)
