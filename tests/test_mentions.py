@@ -71,6 +71,9 @@ ACTORS = [
     ("Lt. Col. Ahmed Saleh, a Houthi commander, said that Saudi-led coalition aircraft had struck Houthi positions",
      {"coalition", "Houthi"}),
     ("Kurdish forces recaptured the hill, and Iraqi troops held the bridge", {"forces", "troops"}),
+    ("On 22 January, separatist forces launched an offensive against the Ukrainian-held town", {"separatists"}),
+    ("The Minsk II agreement was signed, and Ukrainian President Petro Poroshenko ordered a withdrawal",
+     {"Petro Poroshenko"}),
 ]
 
 

@@ -57,14 +57,15 @@ PARTICIPANTS = _words(
     "rebels soldiers troops fighters militants insurgents jihadists gunmen militiamen guerrillas "
     "terrorists attackers bombers snipers defenders combatants mercenaries paratroopers marines "
     "policemen police protesters demonstrators volunteers loyalists islamists separatists "
-    "partisans commandos brigades battalions regiments militias armies allies commentators viewers "
+    "partisans commandos servicemen brigades battalions regiments militias armies allies commentators viewers "
     "unionists garrison cavalry infantry artillery army government opposition coalition forces navy"
 )
 # Groups used as modifiers ("rebel troops", "government forces") give the group.
 GROUP_MODIFIERS = {"rebel": "rebels", "government": "government", "army": "army",
                    "opposition": "opposition", "coalition": "coalition", "militia": "militia",
                    "terrorist": "terrorists", "insurgent": "insurgents", "jihadist": "jihadists",
-                   "police": "police", "regime": "regime"}
+                   "police": "police", "regime": "regime", "separatist": "separatists",
+                   "loyalist": "loyalists", "islamist": "islamists"}
 # Nouns that only say "members of the group before them": "ISIL fighters" → "ISIL",
 # "its fighters" → what "its" refers to.
 MEMBER_NOUNS = _words("fighters troops soldiers forces units militants men members gunmen personnel "
@@ -161,5 +162,7 @@ MONTHS_LOWER = frozenset(m.lower() for m in MONTHS)
 # Capitalised words that head names of documents or operations, not actors or places.
 NOT_NAMES = _words("operation order proclamation agreement treaty act resolution accords declaration "
                    "conference plan campaign offensive battle siege war")
+# Lowercase words after a name that make it a document's name: "the Minsk II agreement".
+NOT_NAMES_AFTER = _words("agreement agreements treaty accord accords declaration resolution protocol ceasefire plan")
 # Aliases of the genre: adjective forms of alliance names.
 ACTOR_ALIASES = {"allied": "Allies", "confederate": "Confederates", "axis": "Axis"}

@@ -193,14 +193,16 @@ class _Reader:
     def _name(self, c: _Clause, s: Span) -> str:
         """The span without titles and leading nationality words ("Syrian ISIL" → "ISIL")."""
         toks = c.toks[s.i : s.j]
-        k = 0
-        while k < len(toks) - 1 and (toks[k].low in V.TITLES or toks[k].text == "."):
-            k += 1
-        rest = toks[k:]
-        while len(rest) > 1 and _nationality(rest[0].text) and s.kind is None:
-            if {t.low for t in rest[1:]} <= V.ACTOR_HEADS | {"air", "armed", "special", "national", "republican"}:
-                break  # "Syrian Army", "Turkish Air Force": the nationality is part of the name
-            rest = rest[1:]
+        rest = toks
+        while len(rest) > 1 and s.kind is None:
+            if rest[0].low in V.TITLES or rest[0].text == ".":
+                rest = rest[1:]  # "Ukrainian President Petro Poroshenko" → "Petro Poroshenko"
+            elif _nationality(rest[0].text) and not {t.low for t in rest[1:]} <= V.ACTOR_HEADS | {
+                "air", "armed", "special", "national", "republican"
+            }:  # "Syrian Army", "Turkish Air Force": there the nationality is part of the name
+                rest = rest[1:]
+            else:
+                break
         held = _HELD.fullmatch(rest[-1].text) if len(rest) == 1 else None
         return held.group(1) if held else c.text[rest[0].start : rest[-1].end]
 
@@ -213,7 +215,8 @@ class _Reader:
         before_noun = nxt.isalpha() and toks[s.j].text.islower() and nxt not in V.FOLLOW_PLACE and not nxt.endswith(("ed", "ly"))
         # "the Confederate line", "the French army": a name before a noun modifies it.
         modifier = before_noun and s.i > 0 and toks[s.i - 1].low in {"the", "a", "an"}
-        if any(w in V.NOT_NAMES for w in words) and words[-1] not in _PLACE_NAME_HEADS or label.casefold() in self.events or _in_gloss(c, s):
+        if (any(w in V.NOT_NAMES for w in words) and words[-1] not in _PLACE_NAME_HEADS or nxt in V.NOT_NAMES_AFTER
+                or label.casefold() in self.events or _in_gloss(c, s)):
             return "skip", True
         if s.initial and single and not self._initial_name(s, last):
             return "skip", True
@@ -424,7 +427,7 @@ class _Reader:
                 continue  # "battalions of the Imperial Guard": the group
             if prev is not None:
                 if prev.low in {"its", "their"} and w in V.MEMBER_NOUNS:
-                    ante = self._possessor(named + out)
+                    ante = self._possessor([a for a in named + out if a[0] < k])
                     if ante:
                         out.append((k, ante, "group"))
                     continue
@@ -440,8 +443,8 @@ class _Reader:
         return out
 
     def _possessor(self, here: list[Actor]) -> str | None:
-        """What "its"/"their" points to: a group of this clause, else of the last ones."""
-        own = next((label for _, label, role in sorted(here) if role == "group"), None)
+        """What "its"/"their" points to: the last group before it in this clause, else of the last clauses."""
+        own = next((label for _, label, role in sorted(here, reverse=True) if role == "group"), None)
         return own or self.talk._antecedent(plural=False, skip=frozenset())
 
     def _finish(self, places: list[tuple[int, str]], actors: list[Actor], persons: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
