@@ -8,6 +8,8 @@ tell a place from an actor and a person from a tank in articles never seen.
 
 from __future__ import annotations
 
+import re
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -164,5 +166,15 @@ NOT_NAMES = _words("operation order proclamation agreement treaty act resolution
                    "conference plan campaign offensive battle siege war")
 # Lowercase words after a name that make it a document's name: "the Minsk II agreement".
 NOT_NAMES_AFTER = _words("agreement agreements treaty accord accords declaration resolution protocol ceasefire plan")
+# "ISIL-held", "US-led": the group that holds or leads.
+HELD = re.compile(r"(.+)-(?:held|led|backed|controlled|occupied|allied|aligned|supported)")
 # Aliases of the genre: adjective forms of alliance names.
 ACTOR_ALIASES = {"allied": "Allies", "confederate": "Confederates", "axis": "Axis"}
+
+
+def is_nationality(word: str) -> bool:
+    """An adjective of nationality or faith ("Syrian", "Iraqi", "Shia"), by list or by ending."""
+    low = word.lower()
+    return low in NATIONALITY or (
+        len(low) > 3 and not word.isupper() and low.endswith(NATIONALITY_ENDINGS) and "-" not in low
+    )

@@ -1,5 +1,6 @@
-"""What an article has said so far, for :mod:`kg.extract.mentions`: who speaks,
-and what pronouns and phrases like "the city" point back to (ANNOTATION.md F, G).
+"""What an article has said so far, for :mod:`kg.extract.mentions`: who speaks, which
+common nouns name participants ("rebel fighters" → "rebels"), and what pronouns and
+phrases like "the city" point back to (ANNOTATION.md F, G).
 
 A :class:`Discourse` is read clause by clause in article order. It remembers the
 places and actors of the last clauses and the kind of place each name is ("the
@@ -178,6 +179,55 @@ class Discourse:
             if ante:
                 new_actors.append((k, ante, "group"))
         return new_actors, new_places
+
+    def participants(self, toks: list[Tok], span_end: dict[int, str], named: list[Actor], speakers: set[int]) -> list[Actor]:
+        """Participant nouns (rule G): "rebel fighters" → "rebels", "government forces" → "government"."""
+        out: list[Actor] = []
+        group_at = {i for i, _, role in named if role == "group"}
+        for k, t in enumerate(toks):
+            if k in speakers or not t.text.isalpha() and "-" not in t.text:
+                continue
+            w = t.low
+            prev = toks[k - 1] if k else None
+            nxt = toks[k + 1].low if k + 1 < len(toks) else ""
+            held = V.HELD.fullmatch(w)
+            if held and held.group(1) in V.GROUP_MODIFIERS:
+                out.append((k, V.GROUP_MODIFIERS[held.group(1)], "participant"))
+                continue
+            if w in V.GROUP_MODIFIERS or w == "rebel":
+                if nxt == "of" and w in {"army", "armies"}:
+                    continue  # "the Prussian army of Blücher" names Blücher
+                if prev is not None and (prev.poss or prev.low in {"its", "their"} or prev.low in {"his", "her"} and w != "government"):
+                    continue  # "Lee's army", "Schröder's opposition to a war"
+                if w == "rebel" and not toks[k + 1 : k + 2]:
+                    continue
+                out.append((k, V.GROUP_MODIFIERS.get(w, "rebels"), "participant"))
+                continue
+            if w not in V.PARTICIPANTS:
+                continue
+            if nxt == "of" and any(i in group_at for i in range(k + 2, k + 4)):
+                continue  # "battalions of the Imperial Guard": the group
+            if prev is not None:
+                if prev.low in {"its", "their"} and w in V.MEMBER_NOUNS:
+                    ante = self._possessor([a for a in named + out if a[0] < k])
+                    if ante:
+                        out.append((k, ante, "group"))
+                    continue
+                if prev.poss or prev.low in {"his", "her"}:
+                    continue
+                if k in span_end:
+                    label = span_end[k]
+                    if not (" " not in label and V.is_nationality(label)) and not label.startswith(("US-", "U.S.-")):
+                        continue  # "ISIL fighters", "Union troops": the group (rule G)
+                if prev.low in V.GROUP_MODIFIERS or prev.low == "rebel":
+                    continue  # "rebel fighters": counted as "rebels" already
+            out.append((k, w, "participant"))
+        return out
+
+    def _possessor(self, here: list[Actor]) -> str | None:
+        """What "its"/"their" points to: the last group before it in this clause, else of the last clauses."""
+        own = next((label for _, label, role in sorted(here, reverse=True) if role == "group"), None)
+        return own or self._antecedent(plural=False, skip=frozenset())
 
     def _antecedent(self, plural: bool, skip: frozenset[str]) -> str | None:
         """The last clauses' subject-like actor: a group, else (for "it") a collective noun or a person."""

@@ -29,7 +29,6 @@ from kg.extract.discourse import Actor, Discourse, Tok, singular, tokenize
 from kg.model import EventRecord, Gazetteer
 
 _CONNECT = frozenset("of de du des von van der den la le al el bin ibn da di y".split())
-_HELD = re.compile(r"(.+)-(?:held|led|backed|controlled|occupied|allied|aligned|supported)")
 _ACRONYM = re.compile(r"[A-Z][A-Z.]{1,7}(?:/[A-Z]{2,6})?")
 _PASSIVE_PLACE = V._words("captured taken seized recaptured retaken besieged shelled bombed liberated "
                           "surrounded encircled overrun stormed flooded evacuated")
@@ -80,13 +79,6 @@ def _index(names: frozenset[str]) -> dict[str, list[tuple[str, ...]]]:
     for entries in index.values():
         entries.sort(key=len, reverse=True)
     return index
-
-
-def _nationality(word: str) -> bool:
-    low = word.lower()
-    return low in V.NATIONALITY or (
-        len(low) > 3 and not word.isupper() and low.endswith(V.NATIONALITY_ENDINGS) and "-" not in low
-    )
 
 
 def _person_like(toks: list[Tok]) -> bool:
@@ -197,13 +189,13 @@ class _Reader:
         while len(rest) > 1 and s.kind is None:
             if rest[0].low in V.TITLES or rest[0].text == ".":
                 rest = rest[1:]  # "Ukrainian President Petro Poroshenko" → "Petro Poroshenko"
-            elif _nationality(rest[0].text) and not {t.low for t in rest[1:]} <= V.ACTOR_HEADS | {
+            elif V.is_nationality(rest[0].text) and not {t.low for t in rest[1:]} <= V.ACTOR_HEADS | {
                 "air", "armed", "special", "national", "republican"
             }:  # "Syrian Army", "Turkish Air Force": there the nationality is part of the name
                 rest = rest[1:]
             else:
                 break
-        held = _HELD.fullmatch(rest[-1].text) if len(rest) == 1 else None
+        held = V.HELD.fullmatch(rest[-1].text) if len(rest) == 1 else None
         return held.group(1) if held else c.text[rest[0].start : rest[-1].end]
 
     def _classify(self, c: _Clause, s: Span, n: int, places: list[tuple[int, str]], use_memory: bool = True) -> tuple[str, bool]:
@@ -220,10 +212,10 @@ class _Reader:
             return "skip", True
         if s.initial and single and not self._initial_name(s, last):
             return "skip", True
-        held = _HELD.fullmatch(label) if single else None
+        held = V.HELD.fullmatch(label) if single else None
         if held:
-            return ("skip" if _nationality(held.group(1)) else "actor"), True
-        if single and _nationality(label):
+            return ("skip" if V.is_nationality(held.group(1)) else "actor"), True
+        if single and V.is_nationality(label):
             return ("skip" if before_noun or nxt in {":", "$"} or not nxt.isalpha() and nxt not in {"", ",", ")"} else "actor"), True
         acronym = bool(_ACRONYM.fullmatch(label))
         if acronym and s.i and toks[s.i - 1].text[:1].isdigit() and nxt not in V.PARTICIPANTS | V.PERSON_NOUNS:
@@ -315,7 +307,7 @@ class _Reader:
                 places.append((s.i, f"{name} {s.kind[7:]}".strip()))
                 continue
             kind, _ = self._classify(c, s, n, places)
-            if kind == "skip" and not (generics[n] and _nationality(s.label)):
+            if kind == "skip" and not (generics[n] and V.is_nationality(s.label)):
                 continue  # "Turkish consulate", "the Mediterranean coast" are places all the same
             if generics[n] is not None:
                 label, actor_word = generics[n]
@@ -336,7 +328,8 @@ class _Reader:
                     persons.append(label)
                 continue
             actors.append((s.i, label, "group" if group else "person"))
-        actors += self._participants(c, speakers, actors)
+        span_end = {s.j: s.label for s in c.spans}
+        actors += self.talk.participants(c.toks, span_end, actors, speakers)
         places += self.talk.anaphoric_places(c.toks, places)
         more_actors, more_places = self.talk.pronouns(c.toks, actors, places)
         return self._finish(places + more_places, actors + more_actors, persons)
@@ -373,7 +366,7 @@ class _Reader:
             if singular(w) in V.PLACE_KEEP or singular(w) in V.PLACE_DROP:
                 if k + 1 < len(toks) and toks[k + 1].low == "of" or not toks[k].text.islower():
                     return None  # "the Union garrison of Harpers Ferry"
-                if all(_nationality(t.text) or t.low in V.ACTOR_HEADS for t in name_toks) and (
+                if all(V.is_nationality(t.text) or t.low in V.ACTOR_HEADS for t in name_toks) and (
                     actor_word or any(t.low in V.ACTOR_HEADS for t in name_toks)
                 ):
                     return None  # "Syrian Army checkpoints": the group's, not a named place
@@ -395,57 +388,6 @@ class _Reader:
         between = [t.low for t in c.toks[prev.j : c.spans[n].i]]
         if between in (["and"], [","]) and not prev.kind:
             prev.kind = "shared:" + ("" if generic.lower() in V.PLACE_DROP else generic)
-
-    def _participants(self, c: _Clause, speakers: set[int], named: list[Actor]) -> list[Actor]:
-        """Participant nouns (rule G): "rebel fighters" → "rebels", "government forces" → "government"."""
-        toks = c.toks
-        out: list[Actor] = []
-        span_end = {s.j: s for s in c.spans}
-        group_at = {i for i, _, role in named if role == "group"}
-        for k, t in enumerate(toks):
-            if k in speakers or not t.text.isalpha() and "-" not in t.text:
-                continue
-            w = t.low
-            prev = toks[k - 1] if k else None
-            nxt = toks[k + 1].low if k + 1 < len(toks) else ""
-            held = _HELD.fullmatch(w)
-            if held and held.group(1) in V.GROUP_MODIFIERS:
-                out.append((k, V.GROUP_MODIFIERS[held.group(1)], "participant"))
-                continue
-            if w in V.GROUP_MODIFIERS or w == "rebel":
-                if nxt == "of" and w in {"army", "armies"}:
-                    continue  # "the Prussian army of Blücher" names Blücher
-                if prev is not None and (prev.poss or prev.low in {"its", "their"} or prev.low in {"his", "her"} and w != "government"):
-                    continue  # "Lee's army", "Schröder's opposition to a war"
-                if w == "rebel" and not toks[k + 1 : k + 2]:
-                    continue
-                out.append((k, V.GROUP_MODIFIERS.get(w, "rebels"), "participant"))
-                continue
-            if w not in V.PARTICIPANTS:
-                continue
-            if nxt == "of" and any(i in group_at for i in range(k + 2, k + 4)):
-                continue  # "battalions of the Imperial Guard": the group
-            if prev is not None:
-                if prev.low in {"its", "their"} and w in V.MEMBER_NOUNS:
-                    ante = self._possessor([a for a in named + out if a[0] < k])
-                    if ante:
-                        out.append((k, ante, "group"))
-                    continue
-                if prev.poss or prev.low in {"his", "her"}:
-                    continue
-                if k in span_end:
-                    s = span_end[k]
-                    if not (s.j - s.i == 1 and _nationality(s.label)) and not s.label.startswith(("US-", "U.S.-")):
-                        continue  # "ISIL fighters", "Union troops": the group (rule G)
-                if prev.low in V.GROUP_MODIFIERS or prev.low == "rebel":
-                    continue  # "rebel fighters": counted as "rebels" already
-            out.append((k, w, "participant"))
-        return out
-
-    def _possessor(self, here: list[Actor]) -> str | None:
-        """What "its"/"their" points to: the last group before it in this clause, else of the last clauses."""
-        own = next((label for _, label, role in sorted(here, reverse=True) if role == "group"), None)
-        return own or self.talk._antecedent(plural=False, skip=frozenset())
 
     def _finish(self, places: list[tuple[int, str]], actors: list[Actor], persons: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         place_out: list[str] = []
