@@ -52,6 +52,9 @@ CASES = [
     ("Two journalists, a French reporter and an Iraqi cameraman, were killed by a roadside bomb", [(2, "exact", "killed")]),
     ("In 2014, 30 rebels were killed and the army lost 12 tanks", [(30, "exact", "killed")]),
     ("Around 900,000 people were displaced from the city", []),
+    ("At Malmedy, SS troops shot 84 American prisoners of war", [(84, "exact", "killed")]),
+    ("German losses were estimated at between 67,000 and 125,000 killed, wounded or captured",
+     [(67000, "at least", "killed and wounded")]),
 ]
 
 

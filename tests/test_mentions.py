@@ -63,6 +63,7 @@ ACTORS = [
     ("Maj. Gen. Joseph K. F. Mansfield, the commander of the XII Corps, was mortally wounded",
      {"Joseph K. F. Mansfield", "XII Corps"}),
     ("Turkey said the jet had violated its airspace", set()),
+    ("On 6 June 2017, the SDF announced the start of the battle and entered the district", {"SDF"}),
     ("The next day, the Free Syrian Army announced that it had launched an offensive", {"Free Syrian Army"}),
     ("Rebels denied this and said it had been hit by tank fire from the army", {"army"}),
     ("On 18 September, Confederate losses were estimated at 1,546 killed", {"Confederates"}),

@@ -72,7 +72,7 @@ _CAPTURED = frozenset(
 _MISSING = frozenset("missing disappeared unaccounted".split())
 # An active verb just before the figure: "killing 15 soldiers", "captured 30 fighters".
 _VERB_BEFORE: dict[str, CasualtyKind] = {
-    **{w: "killed" for w in "killing killed kill kills executing executed massacring massacred".split()},
+    **{w: "killed" for w in "killing killed kill kills executing executed massacring massacred shot shooting".split()},
     **{w: "wounded" for w in "wounding wounded injuring injured".split()},
     **{w: "captured" for w in "capturing captured abducting abducted kidnapping kidnapped detaining detained".split()},
 }
@@ -298,8 +298,8 @@ def _kind_at(words: list[str], j: int) -> CasualtyKind | None:
     w = words[j]
     nxt = words[j + 1 : j + 3]
     if w in _KILLED or w in _WOUNDED:
-        if nxt and nxt[0] in {"and", "or"} and len(nxt) > 1 and (nxt[1] in _WOUNDED or nxt[1] in _KILLED):
-            return "killed and wounded"
+        if nxt and nxt[0] in {"and", "or", ","} and len(nxt) > 1 and (nxt[1] in _WOUNDED or nxt[1] in _KILLED):
+            return "killed and wounded"  # one combined figure: "killed or injured", "killed, wounded or captured"
         if w == "shot" and nxt[:1] == ["and"]:
             return None
         return "killed" if w in _KILLED else "wounded"

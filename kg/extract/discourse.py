@@ -113,6 +113,12 @@ class Discourse:
         for k, t in enumerate(toks):
             if t.low in V.SPEECH_VERBS and t.text.islower():
                 acts = acts or bool(_ACTIVE_PRONOUN.match(" ".join(x.low for x in toks[k + 1 : k + 7])))
+                # "the SDF announced the start of the battle and entered the district": it acts too.
+                acts = acts or any(
+                    toks[x].low == "and" and toks[x + 1].text.islower() and toks[x + 1].low.endswith("ed")
+                    and toks[x + 1].low not in V.SPEECH_VERBS
+                    for x in range(k + 1, min(k + 12, len(toks) - 1))
+                )
         for k, t in enumerate(toks):
             if t.low == "according" and toks[k + 1 : k + 2] and toks[k + 1].low == "to":
                 m = k + 2

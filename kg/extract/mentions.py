@@ -343,9 +343,9 @@ class _Reader:
             self.talk.add_type(name, "river")  # "down the Elbe", "crossing the Volga"
         if s.j - s.i > 1 and toks[s.j - 1].low in (V.PLACE_KEEP | V.PLACE_DROP) - {"city"}:
             self.talk.add_type(name, singular(toks[s.j - 1].low))  # "Antietam Creek", "Dunker Church"
-        if s.j + 1 < len(toks) and toks[s.j].text in {",", "("}:
-            for k in range(s.j + 1, min(s.j + 12, len(toks))):
-                if toks[k].low in V.PLACE_KEEP | V.PLACE_DROP:
+        if s.j + 2 < len(toks) and toks[s.j].text in {",", "("} and toks[s.j + 1].low in {"a", "an", "the"}:
+            for k in range(s.j + 2, min(s.j + 12, len(toks))):
+                if toks[k].low in V.PLACE_KEEP | V.PLACE_DROP and toks[k].text.islower():
                     self.talk.add_type(name, singular(toks[k].low))
                     break
                 if toks[k].text in {",", ";"} or toks[k].low in {"which", "who", "that"}:
