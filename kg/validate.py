@@ -160,6 +160,7 @@ def validate_store(store_dir: str | Path) -> ValidationReport:
 def check_store(store: ox.Store) -> None:
     """Raise :class:`ShapeViolation` if the store's default graph breaks a shape (used by ``kg build``)."""
     report = validate_graph(_graph_of(store, ox.DefaultGraph()))
+    del store  # the traceback keeps this frame: it must not keep the RocksDB store (and its lock) open
     if not report.conforms:
         raise ShapeViolation(report, "the built graph (not published; the previous store version is kept)")
 
