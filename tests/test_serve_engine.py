@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -98,3 +100,24 @@ def test_update_writes_a_new_version_and_keeps_the_union(writable: Flask, fresh_
     r = client.post("/sparql", data={"update": INSERT.replace("INSERT", "DELETE")}, headers=auth)
     assert r.status_code == 200
     assert client.get("/sparql", query_string={"query": ASK_ADDED}, headers=JSON).json["boolean"] is False
+
+
+def test_a_worker_that_died_idle_is_replaced_without_an_error(seed_store: Path) -> None:
+    pool = workers.WorkerPool(Settings(store=str(seed_store), workers=1, memory_mb=8192))
+    try:
+        assert pool.run(workers.Job("ASK {}", "json")).status == 200
+        (victim,) = list(pool._all)
+        os.kill(victim.process.pid, signal.SIGKILL)  # dies while idle, as the OOM killer would do it
+        victim.process.join(5)
+        answer = pool.run(workers.Job("ASK {}", "json"))
+        assert answer.status == 200 and pool.alive() == 1
+    finally:
+        pool.close()
+
+
+def test_form_body_must_be_utf8(seed_store: Path, app_with: type) -> None:
+    client = app_with()(Settings(store=str(seed_store))).test_client()
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    assert client.post("/sparql", data=b"query=ASK%20%7B%7D%20%23\xe9", headers=form).status_code == 400
+    assert client.post("/sparql", data=b"query=ASK%20%7B%7D%20%23%FF", headers=form).status_code == 400
+    assert client.post("/sparql", data="query=ASK {} #é".encode(), headers={**form, **JSON}).status_code == 200

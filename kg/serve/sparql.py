@@ -73,7 +73,7 @@ def read_request() -> tuple[dict[str, list[str]], str]:
     mimetype = request.mimetype
     if mimetype == FORM:
         _charset_ok(request.mimetype_params)
-        body = parse_params(request.get_data(cache=True).decode("latin-1"))
+        body = parse_params(_body_text())  # percent-encoded, or raw UTF-8 from lax clients; nothing else
         for key, value in body:
             if key in ("query", "update") and key in params:
                 raise QueryError(f"{key!r} is given both in the URL and in the body")

@@ -182,6 +182,10 @@ def run_job(view: StoreView, job: Job, max_rows: int) -> Answer:
         return Answer(500, error=f"query evaluation failed: {exc}")
 
 
+class StaleWorker(Exception):
+    """A worker found dead before it was given the job (safe to retry on another)."""
+
+
 class _Worker:
     """The parent's handle on one worker process."""
 
@@ -203,7 +207,10 @@ class _Worker:
             if self.hello != "dropped" and not _warned.is_set():
                 _warned.set()
                 log.warning("query workers keep network access (%s); only the SERVICE guard stops SSRF", self.hello)
-        self.conn.send(job)
+        try:
+            self.conn.send(job)
+        except (BrokenPipeError, ConnectionResetError):
+            raise StaleWorker from None  # it died while idle: the job never started
         if not self.conn.poll(timeout):
             raise Unavailable(f"the query ran longer than {timeout:g} s and was stopped", retry_after=max(1, int(timeout)))
         answer: Answer = self.conn.recv()
@@ -272,10 +279,15 @@ class WorkerPool:
                 raise Unavailable("no query worker came free in time", retry_after=max(1, int(timeout))) from None
             healthy = False
             try:
-                answer = worker.run(job, timeout)
+                try:
+                    answer = worker.run(job, timeout)
+                except StaleWorker:
+                    self._retire(worker)
+                    worker = self._spawn()
+                    answer = worker.run(job, timeout)
                 healthy = True
                 return answer
-            except (EOFError, OSError):
+            except (EOFError, OSError, StaleWorker):
                 raise WorkerCrashed("the query worker died while running the query (memory limit or engine crash)") from None
             finally:
                 if not healthy:
