@@ -9,28 +9,26 @@ skipped and reported; the others are built.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
+import tempfile
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg import __version__
-from kg.errors import ArticleError, KgError
 from kg.export import export_from
-from kg.extract import build_gazetteer, extract
+from kg.extract import extract
 from kg.formats import format_for_path
 from kg.map import Minter, extraction_quads
 from kg.model import Article, Gazetteer
-from kg.read import load_article
+from kg.pipeline import Chunk, Scanned, extract_chunks, gazetteer_of, scan
 from kg.store import Writer, read_manifest, writing
 from kg.validate import check_lines, check_store
 from kg.vocab import DEFAULT_BASE, ONTOLOGY_IRI, ontology_path
-
-PARALLEL_FROM = 64  # below this many articles, worker processes cost more than they save
 
 
 @dataclass
@@ -96,50 +94,56 @@ def build(
     """
     minter = Minter(base)  # checks the base before any work
     out_format = format_for_path(str(out)) if out else None
+    jobs = jobs or os.cpu_count() or 1
     report = BuildReport()
     files, refused = collect_files(paths)
     report.skipped.extend(refused)
-    articles = _read_all(files, report)
+    previous = read_manifest(store) if store and not fresh else {"articles": {}}
+    # pass 1: hashes and infobox names; unchanged articles are not even parsed
+    articles, unreadable = scan(files, previous["articles"], jobs)
+    report.skipped.extend(unreadable)
     articles = _drop_collisions(articles, minter, report)
-    gazetteer = build_gazetteer(articles)
+    gazetteer = gazetteer_of(articles)
     key = _build_key(gazetteer, base)
 
-    previous = read_manifest(store) if store and not fresh else {"articles": {}}
     same_rules = previous.get("key") == key
     todo = [a for a in articles if not (same_rules and previous["articles"].get(a.file, {}).get("sha256") == a.sha256)]
     if out is not None:
         todo = articles  # a file is always written whole
-    graphs = _extract_all(todo, gazetteer, base, jobs, report)
-
-    if store is not None:
-        with writing(store, fresh=fresh or not same_rules) as writer:
-            _write_store(writer, articles, graphs, previous, report, minter)
-            writer.manifest["key"] = key
-            if validate:  # before the block ends: a failing graph is never published
-                check_store(writer.store)
-    if out is not None and out_format is not None:
-        if validate and store is None:
-            check_lines(line for a in articles if a.file in graphs for line in graphs[a.file])
-        _write_file(Path(out), out_format, {minter.article(a.stem).value: graphs[a.file] for a in articles if a.file in graphs})
-    report.built = [a.file for a in todo if a.file in graphs]
+    # pass 2: extract and map in workers, chunk by chunk, each loaded as it comes
+    chunks = extract_chunks([a.path for a in todo], gazetteer, base, jobs, _article_lines)
+    sink = _FileSink(Path(out), out_format) if out is not None and out_format is not None else None
+    try:
+        if store is not None:
+            with writing(store, fresh=fresh or not same_rules) as writer:
+                _write_store(writer, articles, chunks, previous, report, minter, sink)
+                writer.manifest["key"] = key
+                if validate:  # before the block ends: a failing graph is never published
+                    check_store(writer.store)
+        elif sink is not None:
+            for chunk in chunks:
+                _count(chunk, report)
+                sink.add(chunk)
+        if sink is not None:
+            sink.finish(validate=validate and store is None)
+    finally:
+        if sink is not None:
+            sink.discard()
+    built = set(report.built)
+    report.built = [a.file for a in todo if a.file in built]
     report.unchanged = [a.file for a in articles if a not in todo]
-    report.quads = sum(len(graphs[f]) for f in report.built)
     return report
 
 
-def _read_all(files: list[Path], report: BuildReport) -> list[Article]:
-    articles = []
-    for path in files:
-        try:
-            articles.append(load_article(path))
-        except ArticleError as exc:
-            report.skipped.append((str(path), exc.reason if exc.line is None else f"line {exc.line}: {exc.reason}"))
-    return articles
+def _count(chunk: Chunk, report: BuildReport) -> None:
+    report.built.extend(file for file, _, _ in chunk.built)
+    report.quads += sum(n for _, _, n in chunk.built)
+    report.skipped.extend(chunk.failed)
 
 
-def _drop_collisions(articles: list[Article], minter: Minter, report: BuildReport) -> list[Article]:
+def _drop_collisions(articles: list[Scanned], minter: Minter, report: BuildReport) -> list[Scanned]:
     """Two files that would mint the same article or event IRI: neither is built."""
-    owners: dict[str, list[Article]] = {}
+    owners: dict[str, list[Scanned]] = {}
     for a in articles:
         for iri in {minter.article(a.stem).value.casefold(), minter.event(a.subject).value}:
             owners.setdefault(iri, []).append(a)
@@ -159,33 +163,10 @@ def _build_key(gazetteer: Gazetteer, base: str) -> str:
     return digest.hexdigest()
 
 
-def _extract_one(article: Article, gazetteer: Gazetteer, base: str) -> list[str]:
+def _article_lines(article: Article, gazetteer: Gazetteer, minter: Minter) -> list[str]:
     """One article's graph as sorted, unique N-Triples lines (cheap to pass between processes)."""
-    quads = extraction_quads(extract(article, gazetteer), Minter(base))
+    quads = extraction_quads(extract(article, gazetteer), minter)
     return sorted({f"{ox.Triple(q.subject, q.predicate, q.object)} .\n" for q in quads})
-
-
-def _extract_all(articles: list[Article], gazetteer: Gazetteer, base: str, jobs: int | None, report: BuildReport) -> dict[str, list[str]]:
-    graphs: dict[str, list[str]] = {}
-    jobs = jobs or os.cpu_count() or 1
-    if jobs > 1 and len(articles) >= PARALLEL_FROM:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(_extract_one, a, gazetteer, base) for a in articles]
-            results = [(a, f) for a, f in zip(articles, futures)]
-            for article, future in results:
-                _collect(article, lambda f=future: f.result(), graphs, report)
-    else:
-        for article in articles:
-            _collect(article, lambda a=article: _extract_one(a, gazetteer, base), graphs, report)
-    return graphs
-
-
-def _collect(article: Article, run, graphs: dict[str, list[str]], report: BuildReport) -> None:  # type: ignore[no-untyped-def]
-    try:
-        graphs[article.file] = run()
-    except (KgError, ValueError, UnicodeError, RecursionError) as exc:
-        # A rule that fails on one article must not stop the build: report it.
-        report.skipped.append((article.path, f"extraction failed: {type(exc).__name__}: {exc}"))
 
 
 def _ontology_lines() -> list[str]:
@@ -205,44 +186,81 @@ def _ontology_lines() -> list[str]:
     return sorted({f"{ox.Triple(stable(t.subject), t.predicate, stable(t.object))} .\n" for t in triples})
 
 
-def _write_store(writer: Writer, articles: list[Article], graphs: dict[str, list[str]], previous: dict, report: BuildReport, minter: Minter) -> None:  # type: ignore[type-arg]
+def _write_store(writer: Writer, articles: list[Scanned], chunks: Iterable[Chunk], previous: dict, report: BuildReport,  # type: ignore[type-arg]
+                 minter: Minter, sink: _FileSink | None) -> None:
     current = {a.file for a in articles}
     for file, entry in previous["articles"].items():
         if file not in current and not any(path.endswith(file) for path, _ in report.skipped):
             writer.remove_graph(ox.NamedNode(entry["graph"]))
             report.removed.append(file)
     writer.remove_graph(ox.NamedNode(ONTOLOGY_IRI))
-    payload = {str(ONTOLOGY_IRI): _ontology_lines()}
-    for article in articles:
-        graph = minter.article(article.stem)
-        if article.file in graphs:
+    writer.bulk_load({str(ONTOLOGY_IRI): _ontology_lines()})
+    by_file = {a.file: a for a in articles}
+    for article in articles:  # unchanged articles keep their entry (and their graph)
+        if article.file in previous["articles"]:
+            writer.manifest["articles"][article.file] = {**previous["articles"][article.file], "names": article.names()}
+    for chunk in chunks:
+        _count(chunk, report)
+        for file, sha256, _ in chunk.built:
+            graph = minter.article(by_file[file].stem)
+            # the old graph goes only now that its replacement exists: an article
+            # that fails this time keeps its previous graph, nothing lost
             writer.remove_graph(graph)
-            payload[graph.value] = graphs[article.file]
-        if article.file in graphs or article.file in previous["articles"]:
-            writer.manifest["articles"][article.file] = {"sha256": article.sha256, "graph": graph.value}
+            writer.manifest["articles"][file] = {"sha256": sha256, "graph": graph.value, "names": by_file[file].names()}
+        writer.load_chunk(chunk.nquads, chunk.ntriples)
+        if sink is not None:
+            sink.add(chunk)
     for file, entry in previous["articles"].items():
-        # an article that failed this time keeps its previous graph: nothing lost
         if file not in writer.manifest["articles"] and file not in report.removed:
             writer.manifest["articles"][file] = entry
-    writer.bulk_load(payload)
 
 
-def _write_file(path: Path, fmt, graphs: dict[str, list[str]]) -> None:  # type: ignore[no-untyped-def]
-    """Write the built graphs to a file; N-Quads sorted, so equal input gives equal bytes."""
-    graphs = {str(ONTOLOGY_IRI): _ontology_lines(), **graphs}
-    tmp = path.with_name(path.name + ".tmp")
-    if fmt.name == "nq":
-        lines = sorted(line[:-2] + f"<{g}> .\n" for g, lines in graphs.items() for line in lines)
-        tmp.write_text("".join(lines), encoding="utf-8")
-    elif fmt.name == "nt":
-        tmp.write_text("".join(sorted({line for lines in graphs.values() for line in lines})), encoding="utf-8")
-    else:
-        mem = ox.Store()
-        writer = Writer(mem, path.parent)
-        writer.bulk_load(graphs)
-        with open(tmp, "wb") as fh:
-            export_from(mem, fmt.name, fh)
-    os.replace(tmp, path)
+class _FileSink:
+    """``--out``: the graph streamed to a file as chunks come, published only when complete.
+
+    N-Quads are written as they come: ontology first, then the articles in file
+    order, each article's lines sorted, so equal input gives equal bytes. Other
+    formats need the whole graph (N-Triples and Turtle say each triple once): the
+    chunks go to temporary N-Quads and N-Triples files, bulk-loaded into a
+    temporary on-disk store at the end and exported from it, in bounded memory.
+    """
+
+    def __init__(self, path: Path, fmt) -> None:  # type: ignore[no-untyped-def]
+        self.path = path
+        self.fmt = fmt
+        self.tmp = path.with_name(path.name + ".tmp")
+        self.nq = open(self.tmp if fmt.name == "nq" else path.with_name(path.name + ".tmp.nq"), "wb")  # noqa: SIM115
+        self.nt = open(path.with_name(path.name + ".tmp.nt"), "wb")  # noqa: SIM115
+        ontology = _ontology_lines()
+        self.nq.write("".join(line[:-2] + f"<{ONTOLOGY_IRI}> .\n" for line in ontology).encode("utf-8"))
+        self.nt.write("".join(ontology).encode("utf-8"))
+        self.ontology_lines = len(ontology)
+
+    def add(self, chunk: Chunk) -> None:
+        self.nq.write(chunk.nquads)
+        self.nt.write(chunk.ntriples)
+
+    def finish(self, *, validate: bool) -> None:
+        self.nq.close()
+        self.nt.close()
+        if validate:
+            with open(self.nt.name, encoding="utf-8") as fh:
+                check_lines(itertools.islice(fh, self.ontology_lines, None))  # the articles' lines, as before
+        if self.fmt.name != "nq":
+            with tempfile.TemporaryDirectory(dir=self.path.parent, prefix=".kg-out-") as tmpdir:
+                mem = ox.Store(tmpdir)
+                mem.bulk_load(path=self.nq.name, format=ox.RdfFormat.N_QUADS, lenient=True)
+                mem.bulk_load(path=self.nt.name, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph(), lenient=True)
+                with open(self.tmp, "wb") as fh:
+                    export_from(mem, self.fmt.name, fh)
+                del mem
+        os.replace(self.tmp, self.path)
+
+    def discard(self) -> None:
+        for fh in (self.nq, self.nt):
+            fh.close()
+            Path(fh.name).unlink(missing_ok=True)
+        self.tmp.unlink(missing_ok=True)
 
 
 def report_json(report: BuildReport) -> str:

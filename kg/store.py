@@ -114,9 +114,20 @@ class Writer:
         triples into the default graph, through Oxigraph's bulk loader: no transaction,
         no RDF parsing in Python. The default graph is a set, so duplicates vanish."""
         nquads = "".join(line[:-2] + f"<{g}> .\n" for g, lines in graphs.items() for line in lines)
-        self.store.bulk_load(nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
         ntriples = "".join(line for lines in graphs.values() for line in lines)
-        self.store.bulk_load(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+        self.load_chunk(nquads.encode("utf-8"), ntriples.encode("utf-8"))
+
+    def load_chunk(self, nquads: bytes, ntriples: bytes) -> None:
+        """Bulk-load N-Quads of named graphs and the same triples as N-Triples into the default graph.
+
+        The bytes come from pyoxigraph's own serialisation of terms it has already
+        checked, so the loader's IRI validation is skipped (``lenient``): it would
+        check every term a second time. The default graph is a set: duplicates vanish.
+        """
+        if nquads:
+            self.store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS, lenient=True)
+        if ntriples:
+            self.store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph(), lenient=True)
 
 
 @contextmanager

@@ -1,0 +1,207 @@
+"""pipeline: the two passes of a build over worker processes, streamed in chunks.
+
+1. **scan**: each article's bytes, hash and infobox names (the gazetteer's
+   inputs). An article whose bytes are those the manifest recorded is not
+   parsed at all: its names come from the manifest. So an incremental build
+   reads and hashes every file but parses only the changed ones.
+2. **extract**: read → extract → map of the articles to (re)build, in chunks.
+   Each chunk comes back as two byte strings, its N-Quads (article graphs) and
+   the same triples as N-Triples (for the default graph), ready for Oxigraph's
+   bulk loader: the parent hands bytes over and never loops over triples. While
+   the parent loads one chunk, the workers extract the next ones; at most a few
+   chunks are in flight, so memory does not grow with the corpus.
+
+Worker processes get the gazetteer once (pool initializer), not with every task.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.errors import ArticleError, KgError
+from kg.extract import build_gazetteer
+from kg.map import Minter
+from kg.model import Article, Gazetteer
+from kg.progress import Progress
+from kg.read import load_article
+
+PARALLEL_FROM = 64  # below this many articles, worker processes cost more than they save
+CHUNK = 100  # articles per task: big enough to amortise a bulk load, small enough to overlap
+IN_FLIGHT = 3  # chunks per worker queued or running: keeps workers busy, bounds memory
+
+
+@dataclass(frozen=True)
+class Scanned:
+    """What the first pass knows of one article: enough for the gazetteer, collisions and the manifest."""
+
+    path: str
+    file: str
+    sha256: str
+    subject: str
+    agents: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    events: tuple[str, ...] = ()
+
+    @property
+    def stem(self) -> str:
+        return self.file.rsplit(".", 1)[0]
+
+    def names(self) -> list[Any]:
+        """The infobox names as the manifest keeps them (JSON)."""
+        return [self.subject, list(self.agents), list(self.places), list(self.events)]
+
+
+@dataclass
+class Chunk:
+    """One chunk of extracted articles: bytes to load, and what became of each article."""
+
+    nquads: bytes = b""
+    ntriples: bytes = b""
+    built: list[tuple[str, str, int]] = field(default_factory=list)  # (file, sha256, quads)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+
+
+def gazetteer_of(scanned: Sequence[Scanned]) -> Gazetteer:
+    """The gazetteer of a build: the union of every article's infobox names."""
+    agents: set[str] = set()
+    places: set[str] = set()
+    events: set[str] = set()
+    for s in scanned:
+        agents.update(s.agents)
+        places.update(s.places)
+        events.update(s.events)
+    return Gazetteer(frozenset(agents), frozenset(places), frozenset(events))
+
+
+def _reason(exc: ArticleError) -> str:
+    return exc.reason if exc.line is None else f"line {exc.line}: {exc.reason}"
+
+
+def _scan_one(path: str) -> Scanned | tuple[str, str]:
+    try:
+        article = load_article(path)
+    except ArticleError as exc:
+        return (path, _reason(exc))
+    g = build_gazetteer([article])  # the gazetteer's own rule, on one article
+    return Scanned(path, article.file, article.sha256, article.subject,
+                   tuple(sorted(g.agents)), tuple(sorted(g.places)), tuple(sorted(g.events)))
+
+
+def _scan_chunk(paths: list[str]) -> list[Scanned | tuple[str, str]]:
+    return [_scan_one(p) for p in paths]
+
+
+def scan(files: Sequence[Path], recorded: dict[str, Any], jobs: int, progress: bool = True
+         ) -> tuple[list[Scanned], list[tuple[str, str]]]:
+    """First pass: (scanned articles in file order, unreadable files with the reason).
+
+    :param recorded: the previous manifest's articles (file → {"sha256", "names"}): an
+        article whose bytes hash to the recorded hash reuses the recorded names.
+    """
+    results: dict[str, Scanned | tuple[str, str]] = {}
+    to_parse: list[str] = []
+    with Progress(len(files), "scan", unit="articles", enabled=None if progress else False) as bar:
+        for path in files:
+            entry = recorded.get(path.name)
+            if entry and "names" in entry:
+                try:
+                    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                except OSError:
+                    digest = ""
+                if digest == entry["sha256"]:
+                    subject, agents, places, events = entry["names"]
+                    results[str(path)] = Scanned(str(path), path.name, digest, subject, tuple(agents), tuple(places), tuple(events))
+                    bar.advance()
+                    continue
+            to_parse.append(str(path))
+        for chunk in _map_chunks(_scan_chunk, to_parse, jobs, None, ()):
+            results.update((r.path if isinstance(r, Scanned) else r[0], r) for r in chunk)
+            bar.advance(len(chunk))
+    scanned = [r for r in (results[str(p)] for p in files) if isinstance(r, Scanned)]
+    failed = [r for r in (results[str(p)] for p in files) if not isinstance(r, Scanned)]
+    return scanned, failed
+
+
+# --- the extraction workers --------------------------------------------------------
+
+_STATE: dict[str, Any] = {}
+
+
+LinesOf = Callable[[Article, Gazetteer, Minter], list[str]]
+
+
+def _init_worker(gazetteer: Gazetteer, base: str, lines_of: LinesOf) -> None:
+    _STATE.update(gazetteer=gazetteer, minter=Minter(base), lines_of=lines_of)
+
+
+def _extract_chunk(paths: list[str]) -> Chunk:
+    gazetteer, minter, lines_of = _STATE["gazetteer"], _STATE["minter"], _STATE["lines_of"]
+    chunk = Chunk()
+    nquads: list[str] = []
+    ntriples: list[str] = []
+    for path in paths:
+        try:
+            article = load_article(path)
+            lines = lines_of(article, gazetteer, minter)
+        except ArticleError as exc:
+            chunk.failed.append((path, _reason(exc)))
+            continue
+        except (KgError, ValueError, UnicodeError, RecursionError) as exc:
+            # A rule that fails on one article must not stop the build: report it.
+            chunk.failed.append((path, f"extraction failed: {type(exc).__name__}: {exc}"))
+            continue
+        label = f"<{minter.article(article.stem).value}> .\n"
+        nquads.extend(line[:-2] + label for line in lines)  # in the worker: the parent never loops over lines
+        ntriples.extend(lines)
+        chunk.built.append((article.file, article.sha256, len(lines)))
+    chunk.nquads = "".join(nquads).encode("utf-8")
+    chunk.ntriples = "".join(ntriples).encode("utf-8")
+    return chunk
+
+
+def extract_chunks(paths: Sequence[str], gazetteer: Gazetteer, base: str, jobs: int, lines_of: LinesOf,
+                   progress: bool = True) -> Iterator[Chunk]:
+    """Second pass: the articles at ``paths`` extracted and mapped, chunk by chunk, in order.
+
+    :param lines_of: article → its graph's N-Triples lines (a module-level function:
+        workers receive it by reference).
+    """
+    with Progress(len(paths), "extract", unit="articles", enabled=None if progress else False) as bar:
+        for chunk in _map_chunks(_extract_chunk, list(paths), jobs, _init_worker, (gazetteer, base, lines_of)):
+            bar.advance(len(chunk.built) + len(chunk.failed))
+            yield chunk
+
+
+def _map_chunks(fn: Callable[[list[str]], Any], items: list[str], jobs: int,
+                initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> Iterator[Any]:
+    """``fn`` over chunks of ``items``, results in order; in worker processes when it pays."""
+    if not items:
+        return
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    size = max(1, min(CHUNK, -(-len(items) // (jobs * 4))))  # several chunks per worker, to overlap
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    if jobs == 1 or len(items) < PARALLEL_FROM:
+        if initializer is not None:
+            initializer(*initargs)
+        for c in chunks:
+            yield fn(c)
+        return
+    with ProcessPoolExecutor(max_workers=jobs, initializer=initializer, initargs=initargs) as pool:
+        pending: list[Future[Any]] = []
+        todo = iter(chunks)
+        for c in todo:
+            pending.append(pool.submit(fn, c))
+            if len(pending) >= jobs * IN_FLIGHT:
+                break
+        while pending:
+            result = pending.pop(0).result()
+            nxt = next(todo, None)
+            if nxt is not None:
+                pending.append(pool.submit(fn, nxt))
+            yield result
