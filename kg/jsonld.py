@@ -269,7 +269,7 @@ def graph_objects(triples: Iterable[tuple[Subject, ox.NamedNode, Object]]) -> li
             key = term.name if term else _compact_iri(prop)
             values = []
             for o in sorted(props[prop], key=lambda o: (position(o), _sort_key(o))):
-                if o in embedded and prop in _EMBED and o not in path and parents[o] == [s]:
+                if not isinstance(o, ox.Literal) and o in embedded and prop in _EMBED and o not in path and parents[o] == [s]:
                     values.append(node_object(o, path | {o}))
                 else:
                     values.append(_value(o, term))
@@ -305,7 +305,8 @@ def _graph_entries(store: ox.Store) -> Iterator[dict[str, Any]]:
     for graph in sorted(store.named_graphs(), key=_node_id):
         quads = _stable_blank_nodes(list(store.quads_for_pattern(None, None, None, graph)))
         if quads:
-            yield {"id": _node_id(graph), "@graph": graph_objects((q.subject, q.predicate, q.object) for q in quads)}
+            triples = [(q.subject, q.predicate, q.object) for q in quads]
+            yield {"id": _node_id(graph), "@graph": graph_objects(triples)}  # type: ignore[arg-type]  # no RDF-star here
 
 
 def write_jsonld(store: ox.Store, output: BinaryIO) -> None:

@@ -98,15 +98,15 @@ def _term(g: Graph, node: URIRef, kind: str) -> str:
     local = _local(node) or ""
     rows = [
         _row("IRI", [f"<code>{escape(str(node))}</code>"]),
-        _row("types", [_link(g, t) for t in sorted(g.objects(node, RDF.type)) if t != OWL.NamedIndividual]),
+        _row("types", [_link(g, t) for t in sorted(g.objects(node, RDF.type), key=str) if t != OWL.NamedIndividual]),
         _row("domain", [_link(g, d) for d in sorted(g.objects(node, RDFS.domain), key=str)]),
         _row("range", [_link(g, r) for r in sorted(g.objects(node, RDFS.range), key=str)]),
-        _row("notation", [f"<code>{escape(str(n))}</code>" for n in sorted(g.objects(node, SKOS.notation))]),
+        _row("notation", [f"<code>{escape(str(n))}</code>" for n in sorted(g.objects(node, SKOS.notation), key=str)]),
     ]
     if (node, RDF.type, OWL.Class) in g:
-        rows.append(_row("members", [_link(g, s) for s in sorted(g.subjects(RDF.type, node)) if isinstance(s, URIRef)]))
-        rows.append(_row("used as domain of", [_link(g, p) for p in sorted(g.subjects(RDFS.domain, node))]))
-        rows.append(_row("used as range of", [_link(g, p) for p in sorted(g.subjects(RDFS.range, node))]))
+        rows.append(_row("members", [_link(g, s) for s in sorted(g.subjects(RDF.type, node), key=str) if isinstance(s, URIRef)]))
+        rows.append(_row("used as domain of", [_link(g, p) for p in sorted(g.subjects(RDFS.domain, node), key=str)]))
+        rows.append(_row("used as range of", [_link(g, p) for p in sorted(g.subjects(RDFS.range, node), key=str)]))
     for prop, name in _ALIGNMENTS:
         rows.append(_row(name, [_link(g, o) for o in sorted(g.objects(node, prop), key=str)]))
     label = _text(g, node, RDFS.label) or escape(local)

@@ -107,8 +107,10 @@ def _short(node: Node | None) -> str:
     return node.n3()
 
 
-def _shape_name(shapes: Graph, shape: Node) -> str:
+def _shape_name(shapes: Graph, shape: Node | None) -> str:
     """ "event / label" for a property shape of the event shape; the node shape's name alone for a node shape."""
+    if shape is None:
+        return "(no shape)"
     own = shapes.value(shape, SH.name)
     parent = shapes.value(None, SH.property, shape)
     if parent is not None:
