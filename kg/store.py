@@ -67,6 +67,22 @@ def open_read(path: str | Path) -> ox.Store:
         raise StoreError(f"{version}: cannot open the store read-only ({exc})") from None
 
 
+def open_dataset(path: str | Path) -> Any:
+    """The current version as a read-only rdflib ``Dataset``, through oxrdflib.
+
+    For users of rdflib's API. Pass queries as strings: oxrdflib evaluates them on
+    Oxigraph, but silently hands a prepared query (``prepareQuery``) to rdflib's
+    own slow engine. A named graph is ``rdflib.Graph(ds.store, identifier)``:
+    ``ds.graph(iri)`` would try to create it, which a read-only store refuses.
+
+    :raises StoreError: when the store has not been built or cannot be opened.
+    """
+    import rdflib
+    from oxrdflib import OxigraphStore
+
+    return rdflib.Dataset(store=OxigraphStore(store=open_read(path)))
+
+
 def read_manifest(path: str | Path) -> dict[str, Any]:
     """What the current version was built from: ``{"articles": {file: {...}}}``."""
     version = current_version(path)

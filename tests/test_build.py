@@ -151,3 +151,21 @@ def test_same_agent_in_two_articles_is_one_node(seed_store: Path) -> None:
     rows = list(store.query("""PREFIX ev: <https://w3id.org/chronicon/event#>
         SELECT DISTINCT ?e WHERE { ?e ev:participant <https://w3id.org/chronicon/id/agent/hezbollah> }"""))
     assert len(rows) >= 3
+
+
+# rdflib 7.6 warns about its own internal use of default_context when querying a Dataset.
+@pytest.mark.filterwarnings("ignore:Dataset.default_context is deprecated:DeprecationWarning")
+def test_open_dataset_gives_rdflib_the_store_through_oxrdflib(seed_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import rdflib.plugins.sparql.evaluate as evaluate
+
+    from kg.store import open_dataset
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("rdflib's own engine was used")
+
+    monkeypatch.setattr(evaluate, "evalQuery", refuse)
+    ds = open_dataset(seed_store)
+    n = int(next(iter(ds.query(COUNT)))[0])
+    assert n == count(open_read(seed_store))
+    graph = rdflib.Graph(ds.store, identifier=rdflib.URIRef("https://w3id.org/chronicon/id/article/2014_Idlib_offensive"))
+    assert (None, rdflib.RDFS.label, rdflib.Literal("2014 Idlib offensive")) in graph
