@@ -12,6 +12,8 @@ import hashlib
 import itertools
 import json
 import os
+import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -246,7 +248,9 @@ class _FileSink:
         if validate:
             with open(self.nt.name, encoding="utf-8") as fh:
                 check_lines(itertools.islice(fh, self.ontology_lines, None))  # the articles' lines, as before
-        if self.fmt.name != "nq":
+        if self.fmt.name == "nt":  # sorted, each triple once, blank nodes as named: equal input, equal bytes
+            _sort_unique(Path(self.nt.name), self.tmp)
+        elif self.fmt.name != "nq":
             with tempfile.TemporaryDirectory(dir=self.path.parent, prefix=".kg-out-") as tmpdir:
                 mem = ox.Store(tmpdir)
                 mem.bulk_load(path=self.nq.name, format=ox.RdfFormat.N_QUADS, lenient=True)
@@ -261,6 +265,17 @@ class _FileSink:
             fh.close()
             Path(fh.name).unlink(missing_ok=True)
         self.tmp.unlink(missing_ok=True)
+
+
+def _sort_unique(source: Path, target: Path) -> None:
+    """``sort -u`` in byte order (= code point order of UTF-8), spilling to disk beside the target;
+    in memory where there is no ``sort``. A store would rename the ontology's blank nodes at random."""
+    command = shutil.which("sort")
+    if command is None:
+        lines = sorted(set(source.read_bytes().splitlines(keepends=True)))
+        target.write_bytes(b"".join(lines))
+        return
+    subprocess.run([command, "-u", "-T", str(target.parent), "-o", str(target), str(source)], check=True, env={"LC_ALL": "C"})
 
 
 def report_json(report: BuildReport) -> str:
