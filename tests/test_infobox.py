@@ -61,6 +61,11 @@ GLUED = [
     ("Kingdom of Prussia", {"Prussia"}, ["Kingdom of Prussia"]),
     ("Syrian Resistance", set(), ["Syrian Resistance"]),
     ("Liwaa al-Umma", set(), ["Liwaa al-Umma"]),
+    ("Hezbollah Jaysh al-Mahdi", set(), ["Hezbollah", "Jaysh al-Mahdi"]),
+    ("UNIFIL Multinational Maritime Task Force", set(), ["UNIFIL", "Multinational Maritime Task Force"]),
+    ("Uganda People's Defence Force", {"Uganda"}, ["Uganda People's Defence Force"]),
+    ("Rwanda Defence Force", {"Rwanda"}, ["Rwanda Defence Force"]),
+    ("US Army", set(), ["US Army"]),
 ]
 
 
@@ -77,6 +82,11 @@ PLACES = [
     ("Nineveh Governorate Iraq", set(), ["Nineveh Governorate", "Iraq"]),
     ("Syria–Turkey border", set(), ["Syria–Turkey border"]),
     ("Sharpsburg, Maryland", set(), ["Sharpsburg", "Maryland"]),
+    ("Aleppo Aleppo Governorate Syria", set(), ["Aleppo", "Aleppo Governorate", "Syria"]),
+    ("Ramadi Anbar Governorate Iraq", set(), ["Ramadi", "Anbar Governorate", "Iraq"]),
+    ("Pescara Abruzzo Italy", set(), ["Pescara", "Abruzzo", "Italy"]),
+    ("Khan Shaykhun Syria", set(), ["Khan Shaykhun", "Syria"]),
+    ("Tel Aviv Israel", set(), ["Tel Aviv", "Israel"]),
 ]
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
+from kg.extract.countries import COUNTRIES
+
 # Words that join the parts of one name: a split never falls next to them.
 CONNECTORS = frozenset(
     "of the and for on de du des la le les di del della da dos das von van der den den y e bin ibn bint abu".split()
@@ -32,6 +34,26 @@ PLACE_HEADS = frozenset(
     state territory voivodeship raion subdistrict emirate""".split()
 )
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ian|ean|ese|ish|ic|i)$")
+# Words that describe a force rather than name it: a part made only of these
+# ("Defence Force", "Armed Forces") is not a name of its own, so no split leaves one.
+GENERIC_WORDS = GROUP_HEADS | frozenset(
+    """national defence defense armed air special popular republican royal federal revolutionary democratic
+    liberation self-defence self-defense border security presidential naval ground land regional international
+    people's peoples people’s
+    joint central northern southern eastern western first second third""".split()
+)
+# Words that open an Arabic group's name: "Liwa Fatemiyoun", "Jaysh al-Islam", "Harakat Hazm".
+ARABIC_OPENERS = frozenset(
+    "liwa liwaa jaysh jaish harakat harakah kataib kata'ib jabhat ahrar ansar saraya firqat faylaq junud jund tajamu".split()
+)
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{2,}$")
+# First words of many two-word place names ("New York", "Khan Shaykhun", "Tel Aviv"):
+# such a pair is one place, not a place and the region it lies in.
+NAME_STARTERS = frozenset(
+    """new san santa santo são sao saint st st. port porto puerto fort mount mont lake el al la le los las rio ras
+    tel tell abu khan kafr kfar deir bab bir ain jisr sidi ban cape north south east west upper lower great little
+    old buenos ciudad hong kuala addis dar bandar""".split()
+)
 
 
 def clean_name(text: str) -> str:
@@ -55,6 +77,11 @@ def _ends_name(token: str) -> bool:
     return bool(token) and token.lower() not in CONNECTORS and not token.endswith("-")
 
 
+def _stands_alone(part: str) -> bool:
+    """Whether a part can be a name by itself: not only generic words ("Defence Force")."""
+    return any(t.lower() not in GENERIC_WORDS and t.lower() not in CONNECTORS for t in part.split())
+
+
 def split_glued(line: str, known: Collection[str], heads: frozenset[str] = GROUP_HEADS) -> list[str]:
     """Split a line into the names a lost line break glued together.
 
@@ -71,13 +98,15 @@ def split_glued(line: str, known: Collection[str], heads: frozenset[str] = GROUP
         head, tail = " ".join(tokens[:k]), " ".join(tokens[k:])
         if not (_ends_name(tokens[k - 1]) and _starts_name(tokens[k])) or tokens[k].lower() in heads:
             continue
+        if not (_stands_alone(head) and _stands_alone(tail)):
+            continue
         if (head in known and len(tokens[:k]) >= len(tokens[k:])) or (tail in known and len(tokens[k:]) > len(tokens[:k])):
             return split_glued(head, known, heads) + split_glued(tail, known, heads)
     for k in range(1, len(tokens)):
         head, tail = " ".join(tokens[:k]), " ".join(tokens[k:])
         if not (_ends_name(tokens[k - 1]) and _starts_name(tokens[k])) or tokens[k].lower() in heads:
             continue
-        if head in known or tail in known:
+        if (head in known or tail in known) and _stands_alone(head) and _stands_alone(tail):
             return split_glued(head, known, heads) + split_glued(tail, known, heads)
     # 2. a head noun ("Legion", "Governorate") followed by the start of another name
     for k in range(1, len(tokens)):
@@ -89,6 +118,17 @@ def split_glued(line: str, known: Collection[str], heads: frozenset[str] = GROUP
         prev, nxt = tokens[k - 1], tokens[k]
         if _PARTICLE.match(prev) and _starts_name(nxt) and not _PARTICLE.match(nxt) and k >= 2:
             return [" ".join(tokens[:k])] + split_glued(" ".join(tokens[k:]), known, heads)
+    # 4. a word that opens an Arabic group's name, after a complete name: "Hezbollah Liwa Fatemiyoun"
+    # 5. an acronym followed by a name of several words: "MONUSCO East African Community Regional Force"
+    for k in range(1, len(tokens)):
+        prev, nxt = tokens[k - 1], tokens[k]
+        tail = " ".join(tokens[k:])
+        if not (_ends_name(prev) and _starts_name(nxt) and _stands_alone(tail)):
+            continue
+        opener = nxt.lower() in ARABIC_OPENERS and len(tokens) - k >= 2 and prev.lower() not in ARABIC_OPENERS
+        acronym = _ACRONYM.match(prev) is not None and len(tokens) - k >= 2 and not _ACRONYM.match(nxt)
+        if opener or acronym:
+            return split_glued(" ".join(tokens[:k]), known, heads) + split_glued(tail, known, heads)
     return [line]
 
 
@@ -103,7 +143,17 @@ def split_place(text: str, known: Collection[str]) -> list[str]:
     for part in (clean_name(p) for p in text.split(",")):
         if part:
             chain.extend(_split_place_part(part, known))
-    return chain
+    # "L'Aquila Abruzzo Italy": two one-word names before a country are a place and its region
+    out: list[str] = []
+    for i, part in enumerate(chain):
+        tokens = part.split()
+        pair = (
+            len(tokens) == 2 and i + 1 < len(chain) and chain[i + 1] in COUNTRIES and part not in known
+            and all(_starts_name(t) and not _PARTICLE.match(t) and t.lower() not in PLACE_HEADS for t in tokens)
+            and tokens[0].lower() not in NAME_STARTERS and not _DEMONYM.match(tokens[0])
+        )
+        out.extend(tokens if pair else [part])
+    return out
 
 
 def _split_place_part(part: str, known: Collection[str]) -> list[str]:
@@ -113,9 +163,18 @@ def _split_place_part(part: str, known: Collection[str]) -> list[str]:
     for k in range(1, n // 2 + 1):
         if tokens[:k] == tokens[k : 2 * k] and 2 * k < n:
             return [" ".join(tokens[:k])] + _split_place_part(" ".join(tokens[k:]), known)
-    pieces = split_glued(part, known, PLACE_HEADS)
+    pieces = split_glued(part, known | COUNTRIES, PLACE_HEADS)
     if len(pieces) > 1:
         return [q for p in pieces for q in _split_place_part(p, known)]
+    # "Mosul Nineveh Governorate": an area's name is the word before its head noun
+    # (with the particles bound to it: "Deir ez-Zor"); what comes before lies inside it.
+    if n >= 3 and tokens[-1].lower() in PLACE_HEADS:
+        start = n - 2
+        while start > 0 and (_PARTICLE.match(tokens[start]) or tokens[start][:1].islower()):
+            start -= 1
+        inner = " ".join(tokens[:start])
+        if start > 0 and _starts_name(tokens[0]) and not _DEMONYM.match(tokens[start]) and inner.lower() not in CONNECTORS:
+            return [inner, " ".join(tokens[start:])]
     # an area named by a demonym after the place inside it: "Stalingrad Russian SFSR"
     if n >= 3 and tokens[-1].lower() in PLACE_HEADS:
         for k in range(1, n - 1):
