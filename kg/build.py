@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -25,6 +26,7 @@ from kg import __version__
 from kg.export import export_from
 from kg.extract import extract
 from kg.formats import format_for_path
+from kg.link import BuildLinker
 from kg.map import Minter, extraction_quads
 from kg.model import Article, Gazetteer
 from kg.pipeline import Chunk, Scanned, extract_chunks, gazetteer_of, scan
@@ -80,6 +82,7 @@ def build(
     jobs: int | None = None,
     fresh: bool = False,
     validate: bool = True,
+    link: Any = None,
 ) -> BuildReport:
     """Build the articles under ``paths``.
 
@@ -90,6 +93,8 @@ def build(
     :param jobs: worker processes for extraction (default: the machine's cores).
     :param fresh: rebuild every article, not only the changed ones.
     :param validate: check the built graph against ontology/shapes.ttl before publishing it.
+    :param link: settings (:class:`~kg.config.Settings`) to link to Wikidata with, into the
+        named graph ``{base}graph/wikidata`` of the store and the file (None: no linking).
     :returns: a :class:`BuildReport`; skipped articles are in ``report.skipped``.
     :raises KgError: for a failure of the whole build (bad base, store busy, disk full,
         a graph that breaks a SHACL shape: ShapeViolation, nothing published).
@@ -115,10 +120,15 @@ def build(
     # pass 2: extract and map in workers, chunk by chunk, each loaded as it comes
     chunks = extract_chunks([a.path for a in todo], gazetteer, base, jobs, _article_lines)
     sink = _FileSink(Path(out), out_format) if out is not None and out_format is not None else None
+    linker = BuildLinker(link, base) if link is not None else None
+    if linker is not None and store is None:
+        chunks = linker.watch(chunks)
     try:
         if store is not None:
             with writing(store, fresh=fresh or not same_rules) as writer:
                 _write_store(writer, articles, chunks, previous, report, minter, sink)
+                if linker is not None:  # not an article: no manifest entry
+                    linker.into_store(writer)
                 writer.manifest["key"] = key
                 if validate:  # before the block ends: a failing graph is never published
                     check_store(writer.store)
@@ -127,6 +137,8 @@ def build(
                 _count(chunk, report)
                 sink.add(chunk)
         if sink is not None:
+            if linker is not None:
+                linker.into_sink(sink)
             sink.finish(validate=validate and store is None)
     finally:
         if sink is not None:

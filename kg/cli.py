@@ -63,9 +63,10 @@ store_option = click.option("--store", "store", metavar="DIR", help="Store direc
 @click.option("--fresh", is_flag=True, help="Rebuild every article, not only those that changed.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--no-validate", is_flag=True, help="Skip the SHACL check of the built graph (for huge builds; run `kg validate` later).")
+@click.option("--link", is_flag=True, default=None, help="Also link to Wikidata (source: KG_WIKIDATA_ENDPOINT or KG_WIKIDATA_DUMP) [or KG_LINK=1].")
 @click.pass_context
 def build(ctx: click.Context, paths: tuple[Path, ...], store: str | None, out: Path | None, base: str | None,
-          jobs: int | None, fresh: bool, as_json: bool, no_validate: bool) -> None:
+          jobs: int | None, fresh: bool, as_json: bool, no_validate: bool, link: bool | None) -> None:
     """Build articles (files or folders of *.md) into the store and/or a file.
 
     A bad article is skipped and reported; the others are built, and the exit
@@ -74,11 +75,11 @@ def build(ctx: click.Context, paths: tuple[Path, ...], store: str | None, out: P
     from kg.build import build as run_build
     from kg.build import report_json
 
-    settings = _settings(ctx, store=store, base=base)
+    settings = _settings(ctx, store=store, base=base, link=link)
     target = settings.store if (store or out is None) else None
     try:
         report = run_build(list(paths), store=target, out=out, base=settings.base, jobs=jobs, fresh=fresh,
-                           validate=not no_validate)
+                           validate=not no_validate, link=settings if settings.link else None)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:
@@ -198,6 +199,37 @@ def serve(ctx: click.Context, store: str | None, host: str | None, port: int | N
     settings = _settings(ctx, store=store, host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
                          allow_update=allow_update, update_token=update_token, allow_service=allow_service or None)
     run_server(settings)
+
+
+@cli.command()
+@store_option
+@click.option("--endpoint", metavar="URL", help="SPARQL endpoint in Wikidata's model [default: https://query.wikidata.org/sparql, or KG_WIKIDATA_ENDPOINT].")
+@click.option("--dump", type=click.Path(dir_okay=False, exists=True), help="A local extract (N-Triples/Turtle) instead [or KG_WIKIDATA_DUMP].")
+@click.option("--threshold", type=click.FloatRange(0, 1), help="Score below which nothing is linked [default: 0.6].")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), help="Write every decision to FILE.csv.")
+@click.option("--cache", metavar="DIR", help="Cache of endpoint answers [default: ~/.cache/chronicon/wikidata].")
+@click.pass_context
+def link(ctx: click.Context, store: str | None, endpoint: str | None, dump: str | None, threshold: float | None,
+         report_path: Path | None, cache: str | None) -> None:
+    """Link the store's events, agents and places to Wikidata (owl:sameAs, in graph {base}graph/wikidata).
+
+    \b
+    Examples:
+      kg link --dump ../shared/wikidata/extract.nt --report links.csv
+      kg link --endpoint http://127.0.0.1:7878/query --threshold 0.7
+    """
+    from kg.link import link_store, source_for, write_report
+
+    settings = _settings(ctx, store=store, link_threshold=threshold, wikidata_cache=cache)
+    if endpoint or dump:  # an option overrides both variables
+        settings = settings.with_options(wikidata_endpoint=endpoint or "", wikidata_dump=dump or "")
+    result = link_store(settings.store, source_for(settings), settings)
+    if report_path is not None:
+        write_report(result.rows, report_path)
+    click.echo(f"linked {result.linked} of {len(result.rows)} node(s) via {result.source} → graph "
+               f"{settings.base}graph/wikidata in store {settings.store}", err=True)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
 
 
 def main() -> None:

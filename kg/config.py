@@ -29,6 +29,8 @@ class Settings:
     link: bool = False  # link to Wikidata while building (kg build --link)
     wikidata_endpoint: str | None = None  # SPARQL endpoint with Wikidata's data model
     wikidata_dump: str | None = None  # or a local extract file
+    wikidata_cache: str | None = None  # cache of endpoint answers [default: ~/.cache/chronicon/wikidata]
+    link_threshold: float = 0.6  # score below which nothing is linked
 
     def with_options(self, **options: Any) -> Settings:
         """These settings with the options that were given (None means not given)."""

@@ -96,6 +96,13 @@ class EV(DefinedNamespace):
     file: URIRef
     image: URIRef
 
+    # --- Wikidata links (kg link) ---------------------------------------------
+    Link: URIRef  # one owl:sameAs link with its score and evidence
+    linkOf: URIRef
+    linkTarget: URIRef
+    linkScore: URIRef
+    linkEvidence: URIRef
+
     # --- individuals ----------------------------------------------------------
     Explicit: URIRef  # ev:DateKind
     Relative: URIRef

@@ -63,7 +63,7 @@ CONTRACT_INDIVIDUALS = {
     "CasualtyKind": ["Killed", "Wounded", "KilledAndWounded", "Captured", "Missing"],
 }
 # Beyond the contract: added for the mapper (see the ontology's comments).
-ADDED_PROPERTIES = {"role", "image", "summary"}
+ADDED_PROPERTIES = {"role", "image", "summary", "linkOf", "linkTarget", "linkScore", "linkEvidence"}
 # The gold-file values (kg.model) each enumeration stands for, via skos:notation.
 MODEL_LITERALS = {
     "DateKind": model.DateKind,
