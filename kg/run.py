@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from kg.config import Settings
 from kg.errors import QueryError
 from kg.queries import bind_params, get_query
+from kg.remote import RemoteTriples
 from kg.store import open_read
 from kg.vocab import PREFIXES
 
@@ -54,7 +55,7 @@ def run_text(settings: Settings, text: str, fmt: str, *, name: str | None = None
         if fmt in RESULT_FORMATS:
             return bytes(result.serialize(format=RESULT_FORMATS[fmt]))
         return b"true\n" if bool(result) else b"false\n"
-    if isinstance(result, ox.QueryTriples):
+    if isinstance(result, (ox.QueryTriples, RemoteTriples)):  # RemoteTriples: a CONSTRUCT on a server store
         if fmt not in GRAPH_FORMATS:
             fmt = "ttl"
         return bytes(ox.serialize(result, format=GRAPH_FORMATS[fmt], prefixes=PREFIXES if fmt == "ttl" else None))

@@ -31,6 +31,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import StoreError
+from kg.remote import is_remote
 
 POINTER = "kg-store.json"
 LOCK = "build.lock"
@@ -58,6 +59,10 @@ def open_read(path: str | Path) -> ox.Store:
 
     :raises StoreError: when the store has not been built or cannot be opened.
     """
+    if is_remote(path):  # a SPARQL server: a reader with the same query/dump methods
+        from kg.remote import RemoteReader
+
+        return RemoteReader(str(path))  # type: ignore[return-value]
     version = current_version(path)
     if version is None:
         raise StoreError(f"{path}: no store here yet; run `kg build` first")
@@ -85,6 +90,10 @@ def open_dataset(path: str | Path) -> Any:
 
 def read_manifest(path: str | Path) -> dict[str, Any]:
     """What the current version was built from: ``{"articles": {file: {...}}}``."""
+    if is_remote(path):
+        from kg.remote import read_manifest as read_remote_manifest
+
+        return read_remote_manifest(str(path))
     version = current_version(path)
     if version is None:
         return {"articles": {}}
@@ -154,6 +163,12 @@ def writing(path: str | Path, *, fresh: bool = False) -> Iterator[Writer]:
     :param fresh: start from an empty store instead of the current version.
     :raises StoreError: if another build holds the store, or the disk refuses.
     """
+    if is_remote(path):  # a SPARQL server: no versions, written in place (see kg.remote)
+        from kg.remote import writing as writing_remote
+
+        with writing_remote(str(path), fresh=fresh) as remote:
+            yield remote  # type: ignore[misc]
+        return
     path = Path(path)
     try:
         path.mkdir(parents=True, exist_ok=True)
