@@ -55,6 +55,23 @@ CASES = [
     ("At Malmedy, SS troops shot 84 American prisoners of war", [(84, "exact", "killed")]),
     ("German losses were estimated at between 67,000 and 125,000 killed, wounded or captured",
      [(67000, "at least", "killed and wounded")]),
+    # digits inside a name are no figure
+    ("The army said that the M19 had shot down the aircraft", []),
+    ("On 3 May, the M19 captured Kitchanga and more than 40 soldiers fled", []),
+    ("Two T-72 tanks and a Su-25 were destroyed", []),
+    ("Shelling closed Route 66 and Brigade 93 withdrew, leaving 12 soldiers wounded", [(12, "exact", "wounded")]),
+    ("About 30 militiamen were killed near Hill 304", [(30, "about", "killed")]),
+    # a determiner between the verb and the figure; coordinated figures share the verb
+    ("An ambush near Tessalit killed the six peacekeepers of the convoy", [(6, "exact", "killed")]),
+    ("At least 14 demonstrators and three policemen were killed in the clashes",
+     [(14, "at least", "killed"), (3, "exact", "killed")]),
+    ("A landmine killed two reporters of a Spanish daily and their local interpreter",
+     [(2, "exact", "killed"), (1, "exact", "killed")]),
+    # a vague amount with a scale word is one vague figure
+    ("The ministry said that several thousand Taliban fighters had been killed", [(None, "several", "killed")]),
+    ("Tens of thousands of civilians were killed in the siege", [(None, "tens", "killed")]),
+    ("A few hundred defenders were captured", [(None, "several", "captured")]),
+    ('The army said it had killed dozens of "insurgents" near the dam', [(None, "dozens", "killed")]),
 ]
 
 

@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from kg.extract.anchors import reference_lookup
 from kg.extract.dates import (
     DateCursor,
     date_clause,
@@ -28,10 +29,12 @@ def span(start: str, end: str | None = None) -> Span:
 def run(paragraphs: list[list[str]], event_span: Span, label: str = "Battle of Testing") -> list[tuple[str | None, str]]:
     """(date, kind) of every clause, the cursor running on across paragraphs."""
     cursor, out = DateCursor(), []
+    history: list[tuple[str, DateValue | None]] = []
     for paragraph in paragraphs:
         dated = False
         for clause in paragraph:
-            result = date_clause(clause, cursor, dated, event_span, label)
+            result = date_clause(clause, cursor, dated, event_span, label, reference_lookup(history))
+            history.append((clause, result.date))
             out.append((result.date.iso if result.date else None, result.kind))
             cursor, dated = result.cursor, dated or result.reached
     return out
@@ -303,3 +306,63 @@ def test_date_clause_is_fast_on_pathological_input(text: str) -> None:
     start = time.perf_counter()
     date_clause(text, DateCursor(), False, IDLIB)
     assert time.perf_counter() - start < 1.0
+
+
+# A relative date that names its reference counts from that happening: the latest earlier
+# claim that mentions it (noun or verb form), else the event's start (rule C).
+REFERENCES = [
+    pytest.param(
+        [["On 3 June, aircraft struck the bridge at Zvornik", "On 6 June, the brigade regrouped north of the river",
+          "Two days after the strike, engineers began repairs"]],
+        span("1995-06-01", "1995-07-30"),
+        [("1995-06-03", "explicit"), ("1995-06-06", "explicit"), ("1995-06-05", "relative")],
+        id="verb form 'struck' names the strike",
+    ),
+    pytest.param(
+        [["On 2 May, partisans attacked the depot at Drvar"], ["On 9 May, the garrison was relieved",
+                                                              "Three days after the attack, the partisans withdrew"]],
+        span("1944-05-01", "1944-06-30"),
+        [("1944-05-02", "explicit"), ("1944-05-09", "explicit"), ("1944-05-05", "relative")],
+        id="across a paragraph",
+    ),
+    pytest.param(
+        [["On 10 June, the rebels regrouped", "A week after the ambush, they withdrew to the hills"]],
+        span("1995-06-01", "1995-07-30"),
+        [("1995-06-10", "explicit"), ("1995-06-08", "relative")],
+        id="unnamed before: the event's start",
+    ),
+    pytest.param(
+        [["On 12 April, the ministry issued a report on the shelling", "On 15 April, fighting resumed",
+          "A day after the report, the envoy arrived"]],
+        span("1993-04-01", "1993-05-30"),
+        [("1993-04-12", "explicit"), ("1993-04-15", "explicit"), ("1993-04-13", "relative")],
+        id="noun named before",
+    ),
+]
+
+
+@pytest.mark.parametrize(("paragraphs", "event_span", "expected"), REFERENCES)
+def test_relative_date_counts_from_the_named_happening(paragraphs: list[list[str]], event_span: Span,
+                                                        expected: list[tuple[str | None, str]]) -> None:
+    assert run(paragraphs, event_span, "Battle of Testing") == expected
+
+
+# A date that names something else than the clause's first main happening.
+NOT_OWN = [
+    pytest.param("The 6 October Brigade takes its name from a ceasefire signed on 6 October 1973",
+                 span("1991-03-01", "1991-05-01"), (None, "none"), id="name with a date; date of a participle"),
+    pytest.param("The Liberation Front traces its origins to a rising crushed in May 1956",
+                 span("1991-03-01", "1991-05-01"), (None, "none"), id="month in a participle"),
+    pytest.param("The agreement was signed on 6 October 1973", span("1973-10-01"), ("1973-10-06", "explicit"),
+                 id="a passive verb is the main happening"),
+    pytest.param("Rebels attacked on 4 March", span("1991-03-01", "1991-05-01"), ("1991-03-04", "explicit"),
+                 id="subject and verb"),
+    pytest.param("On March 23 Grant moved south", span("1863-03-01", "1863-07-04"), ("1863-03-23", "explicit"),
+                 id="US style before a name is a date"),
+]
+
+
+@pytest.mark.parametrize(("clause", "event_span", "expected"), NOT_OWN)
+def test_date_of_a_modifier_or_a_name_is_not_the_clause_date(clause: str, event_span: Span,
+                                                             expected: tuple[str | None, str]) -> None:
+    assert run([[clause]], event_span) == [expected]

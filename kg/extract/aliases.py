@@ -32,14 +32,19 @@ PERSON_NOUNS = _words(
     "marines sailors pilots airmen crew crewmen paratroopers infantrymen cavalrymen volunteers "
     "protesters demonstrators activists journalists reporters workers students prisoners inmates "
     "hostages refugees migrants passengers worshippers pilgrims doctors medics nurses staff "
-    "employees tribesmen loyalists supporters opponents islamists others them whom"
+    "employees tribesmen loyalists supporters opponents islamists others them whom "
+    "peacekeepers observers monitors contractors firefighters rescuers tourists monks nuns priests "
+    "clerics defectors deserters settlers farmers miners engineers drivers interpreters translators "
+    "gendarmes cadets legionnaires partisans commandos separatists sympathisers collaborators"
 )
 SINGULAR_PERSON_NOUNS = _words(
     "commander general officer soldier fighter rebel militant insurgent civilian journalist "
     "photographer reporter cameraman policeman guard colonel major captain lieutenant sergeant "
     "corporal leader member man woman child boy girl resident worker activist doctor medic nurse "
     "pilot sniper bomber official cleric imam priest student protester demonstrator volunteer "
-    "diplomat ambassador consul governor mayor judge minister contractor driver engineer teenager"
+    "diplomat ambassador consul governor mayor judge minister contractor driver engineer teenager "
+    "peacekeeper observer monitor fixer interpreter translator bodyguard aide guide firefighter "
+    "tourist monk nun farmer shepherd spokesman gendarme cadet"
 )
 # Things counted in the genre that are never casualties.
 NON_PERSON_NOUNS = _words(
@@ -59,7 +64,7 @@ PARTICIPANTS = _words(
     "rebels soldiers troops fighters militants insurgents jihadists gunmen militiamen guerrillas "
     "terrorists attackers bombers snipers defenders combatants mercenaries paratroopers marines "
     "policemen police protesters demonstrators volunteers loyalists islamists separatists "
-    "partisans commandos servicemen brigades battalions regiments militias armies allies commentators viewers "
+    "partisans commandos peacekeepers servicemen brigades battalions regiments militias armies allies commentators viewers "
     "unionists garrison cavalry infantry artillery army government opposition coalition forces navy"
 )
 # Groups used as modifiers ("rebel troops", "government forces") give the group.

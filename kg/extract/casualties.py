@@ -37,8 +37,11 @@ _WINDOW = 14  # how far after a figure its casualty word may stand
 
 # Numbers with thousands separators first, so "1,100" stays one token; ordinals
 # ("25th") and times ("11:30") become tokens that are never figures.
+# Letters glued to digits ("M23", "T-72", "Su-24", "F-16s") name a group or a model and
+# stay one token, so their digits are never read as a figure.
 _TOKEN = re.compile(
-    r"\d{1,3}(?:,\d{3})+(?![\d,]\d)|\d+(?:\.\d+)?(?:st|nd|rd|th)?|[^\W\d_]+(?:[-'’.][^\W\d_]+)*|\S"
+    r"\d{1,3}(?:,\d{3})+(?![\d,]\d)|[^\W\d_]+-?\d+[^\W_]*|\d+(?:\.\d+)?(?:st|nd|rd|th)?"
+    r"|[^\W\d_]+(?:[-'’.][^\W\d_]+)*|\S"
 )
 MONTHS_LOWER = _MONTHS = frozenset(
     "january february march april may june july august september october november december".split()
@@ -84,6 +87,9 @@ _NP_STOP = frozenset(
 )
 
 
+_DETERMINERS = frozenset({"the", "all", "its", "their", "his", "her", "another"})
+
+
 @dataclass
 class _Figure:
     start: int  # first token of the figure (its qualifier included)
@@ -95,6 +101,7 @@ class _Figure:
     head: str = ""
     np_end: int = 0  # first token after the counted noun phrase
     kind: CasualtyKind | None = None
+    governed: bool = False  # the kind came from a verb before the figure ("killing 15")
 
 
 def find_casualties(clause: str) -> tuple[CasualtyRecord, ...]:
@@ -175,23 +182,41 @@ def _figures(tokens: list[str], words: list[str], depth: list[int]) -> list[_Fig
             i += 3
             continue
         if w == "a" and words[i + 1 : i + 2] == ["few"]:
-            out.append(_Figure(i, i + 2, None, "several"))
-            i += 2
+            end = _vague_scale(words, i + 2)
+            out.append(_Figure(i, end, None, "several"))
+            i = end
             continue
         if w in _VAGUE and (i == 0 or words[i - 1] not in {"the", "its", "their", "of"}):
             end = i + 2 if words[i + 1 : i + 2] == ["of"] else i + 1
+            end = _vague_scale(words, end)
             out.append(_Figure(i, end, None, _VAGUE[w]))
             i = end
             continue
-        if w in {"a", "an", "one"} and not _appositive(tokens, i) and words[i + 1 : i + 2] != ["of"]:
+        # "a commander", and in a coordination "... and their fixer": an unnamed single person.
+        single = w in {"a", "an", "one"} or (w in _POSSESSIVES and words[i - 1 : i] == ["and"])
+        if single and not _appositive(tokens, i) and words[i + 1 : i + 2] != ["of"]:
             for j in range(i + 1, min(i + 4, len(words))):
-                if words[j] in SINGULAR_PERSON_NOUNS:
+                if words[j] in SINGULAR_PERSON_NOUNS and not (w in _POSSESSIVES and tokens[j + 1 : j + 2] and tokens[j + 1][:1].isupper()):
                     out.append(_Figure(i, i + 1, 1, "exact", single=True))
                     break
                 if not words[j].isalpha() and "-" not in words[j]:
                     break
         i += 1
     return out
+
+
+_POSSESSIVES = frozenset({"their", "his", "her", "its"})
+_SCALE = frozenset({"hundred", "hundreds", "thousand", "thousands", "million", "millions"})
+
+
+def _vague_scale(words: list[str], end: int) -> int:
+    """Past a scale word after a vague amount: "several thousand", "tens of thousands of"
+    are one vague figure (rule H: count null), not a vague word and a number."""
+    if end < len(words) and words[end] in _SCALE:
+        end += 1
+        if words[end : end + 1] == ["of"]:
+            end += 1
+    return end
 
 
 def _appositive(tokens: list[str], i: int) -> bool:
@@ -218,6 +243,8 @@ def _number_at(tokens: list[str], words: list[str], i: int) -> tuple[int, int] |
     nxt = words[i + 1] if i + 1 < len(words) else ""
     prev = words[i - 1] if i else ""
     if t[0].isdigit():
+        if _name_number(tokens, words, i):
+            return None
         if len(t) > 15 or not re.fullmatch(r"[\d,]+(?:\.\d+)?", t) or nxt in _MONTHS or prev in _MONTHS:
             return None
         if nxt == ":" or prev == ":" or nxt in {"-", "–"}:
@@ -247,6 +274,23 @@ def _number_at(tokens: list[str], words: list[str], i: int) -> tuple[int, int] |
     return value, end
 
 
+# Capitalised words that may open a clause right before a figure: "About 30", "Some 40".
+_LEADS = frozenset("about some around nearly approximately almost roughly over at least more than up to "
+                   "as many only just another all of by in on after before during between and".split())
+
+
+def _name_number(tokens: list[str], words: list[str], i: int) -> bool:
+    """Digits that end a name ("Route 66", "Area 51", "Brigade 93"): a capitalised word
+    right before them that is no month or clause-opening word, and no person noun after."""
+    if not i or not tokens[i - 1][:1].isupper() or not tokens[i - 1].isalpha():
+        return False
+    prev = words[i - 1]
+    if prev in _MONTHS or prev in _LEADS or prev in NUMBER_WORDS:
+        return False
+    nxt = words[i + 1] if i + 1 < len(words) else ""
+    return nxt not in PERSON_NOUNS and nxt not in {"of", "killed", "dead", "wounded", "injured"}
+
+
 def _word_value(word: str) -> int:
     """'four' → 4, 'twenty-one' → 21; 0 for anything else (zero counts nobody)."""
     if "-" in word:
@@ -271,6 +315,9 @@ def _who(f: _Figure, tokens: list[str], words: list[str]) -> bool:
         if w in _NP_STOP or _kind_at(words, i) or w.endswith("ing"):
             if not (f.single and w == "of"):
                 break
+        if tokens[i] in {'"', "“", "”", "'"} and not np:
+            i += 1  # 'dozens of "terrorists"': the quoted word is the head
+            continue
         if not re.match(r"[^\W\d_]", tokens[i]) or w in _MONTHS:
             break
         np.append(tokens[i])
@@ -316,8 +363,11 @@ def _kinds(figures: list[_Figure], words: list[str], depth: list[int]) -> None:
     """Step 3: each figure's kind, from the words after it or the verb before it."""
     for n, f in enumerate(figures):
         before = words[max(0, f.start - 4) : f.start]
-        if before and before[-1] in _VERB_BEFORE:
-            f.kind = _VERB_BEFORE[before[-1]]  # "killing 15 soldiers": the verb governs its object
+        verb = before[:-1] if before[-1:] and before[-1] in _DETERMINERS else before
+        if verb and verb[-1] in _VERB_BEFORE:
+            # "killing 15 soldiers", "killing the eight crew": the verb governs its object
+            f.kind = _VERB_BEFORE[verb[-1]]
+            f.governed = True
             continue
         if "toll" in before:
             f.kind = "killed"  # "the death toll rose to 35"
@@ -340,11 +390,16 @@ def _kinds(figures: list[_Figure], words: list[str], depth: list[int]) -> None:
             if not any(w in _NP_STOP - {"and", "or", "including"} for w in gap if depth[f.end] == 0):
                 f.kind = g.kind
     # Ellipsis: a bare figure shares the verb before it: "... killed in X and at least 15 in Y".
+    # A second object of the same verb shares it too: "killed three journalists ... and their fixer".
     for n in range(1, len(figures)):
-        f = figures[n]
-        if f.kind is None and not f.head and figures[n - 1].kind:
-            f.kind = figures[n - 1].kind
-            f.who = f.who or figures[n - 1].who
+        f, prev = figures[n], figures[n - 1]
+        if f.kind is None and not f.head and prev.kind:
+            f.kind = prev.kind
+            f.who = f.who or prev.who
+        elif f.kind is None and prev.governed and words[f.start - 1 : f.start] == ["and"] and not any(
+            w in {"was", "were", "had", "has", "is", "are", ";"} for w in words[prev.end : f.start]
+        ):
+            f.kind = prev.kind
 
 
 def _subject_who(tokens: list[str], words: list[str], start: int) -> str:

@@ -17,10 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kg.extract import attribution, dates
+from kg.extract.anchors import reference_lookup
 from kg.extract.casualties import find_casualties
 from kg.extract.clauses import split_clauses
 from kg.extract.mentions import find_mentions
-from kg.model import Article, ClaimRecord, EventRecord, Gazetteer, SourceRecord
+from kg.model import Article, ClaimRecord, DateValue, EventRecord, Gazetteer, SourceRecord
 
 
 @dataclass(frozen=True)
@@ -48,11 +49,15 @@ def date_clauses(clauses: list[Clause], event: EventRecord) -> list[dates.Clause
     out: list[dates.ClauseDate] = []
     cursor = dates.DateCursor()
     paragraph, dated = -1, False
+    history: list[tuple[str, DateValue | None]] = []
     for clause in clauses:
         if clause.paragraph != paragraph:
             paragraph, dated = clause.paragraph, False  # inheritance stops at a paragraph break
-        result = dates.date_clause(clause.text, cursor, dated, event.span, event.label)
+        # "A week after the strike": counted from the latest claim that mentions the strike.
+        lookup = reference_lookup(history)
+        result = dates.date_clause(clause.text, cursor, dated, event.span, event.label, lookup)
         out.append(result)
+        history.append((clause.text, result.date))
         cursor, dated = result.cursor, dated or result.reached
     return out
 

@@ -22,10 +22,14 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from kg.extract.datemain import _IN_RELATIVE_CLAUSE, in_modifier, in_relative_clause, is_secondary
 from kg.model import DateKind, DateValue, Span
+
+__all__ = ["in_modifier", "in_relative_clause", "is_secondary"]  # re-exported: they were defined here
 
 MAX_CLAUSE_CHARS = 2000  # work cap per clause: real clauses are far shorter
 
@@ -42,6 +46,8 @@ _WORD_NUMBERS = {"a": 1, "an": 1, "the": 1, **{w: i for i, w in enumerate(_UNITS
 _NUM = rf"(?:\d{{1,3}}|(?:{'|'.join(_TENS)})(?:-(?:{'|'.join(_UNITS[:9])}))?|an?|the|{'|'.join(_UNITS)})"
 _PART = r"(?:day|morning|afternoon|evening|night)"
 
+# Finds the date of the latest earlier claim that names a happening ("strike" → 17 March).
+Lookup = Callable[[str], "DateValue | None"]
 MentionKind = Literal["day", "ordinal", "month", "year", "relative", "context"]
 
 
@@ -58,7 +64,8 @@ class DateMention:
     year: int | None = None
     offset: int = 0  # for relative mentions, counted in `unit`
     unit: Literal["day", "month", "year", "same-month", "same-year"] = "day"
-    anchor: Literal["cursor", "event"] = "cursor"
+    anchor: Literal["cursor", "event", "reference"] = "cursor"
+    reference: str | None = None  # "A week after the strike": "strike", found among earlier claims
 
 
 @dataclass(frozen=True)
@@ -78,6 +85,8 @@ _DAY_MONTH = re.compile(
 _MONTH_DAY = re.compile(
     rf"\b(?P<m>{_MONTH})\s+(?P<d1>\d{{1,2}}){_ORD}(?!\d)(?:\s*(?:–|—|-|and|to)\s*(?P<d2>\d{{1,2}}){_ORD}(?!\d))?"
     rf"(?:,?\s+(?P<y>{_YEAR})\b)?(?!\s*(?:percent|%|km|miles|metres|meters))")
+_NAME_AROUND = re.compile(r"\b[Tt]he\s+$")
+_NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
 # "on the 25th": a day of the cursor's month; not "the 25th Division".
 _ORDINAL = re.compile(
     r"\b(?:[Oo]n|[Bb]y|[Uu]ntil|[Ff]rom|[Oo]f)\s+the\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)\b"
@@ -88,8 +97,6 @@ _MONTH_ALONE = re.compile(
     rf"second\s+half\s+of)(?:\s+|-))?(?P<m>{_MONTH})\b(?!\s+\d{{1,2}}(?!\d))(?:,?\s+(?P<y>{_YEAR})\b)?")
 _MONTH_YEAR = re.compile(rf"\b(?P<m>{_MONTH}),?\s+(?P<y>{_YEAR})\b")
 _YEAR_ALONE = re.compile(rf"\b(?:[Ii]n|[Dd]uring)\s+(?:(?:early|mid|late)[\s-]+)?(?P<y>{_YEAR})\b(?![–-]\d)")
-# ", which began in 1963": a bare year in a relative clause is background, not the narrative's time.
-_IN_RELATIVE_CLAUSE = re.compile(r",\s+(?:which|who|whose|where)\b[^,;]*$")
 # A year named without a date: it sets the year for the bare days that follow.
 _CONTEXT_YEAR = re.compile(
     r"\b(?:(?:the\s+)?(?:end|beginning|start|middle|summer|winter|spring|autumn|fall|first\s+half|second\s+half)"
@@ -146,6 +153,8 @@ def _explicit_mentions(text: str) -> list[DateMention]:
     out: list[DateMention] = []
     for rx in (_DAY_MONTH, _MONTH_DAY):
         for m in rx.finditer(text):
+            if _NAME_AROUND.search(text, max(0, m.start() - 4), m.start()) and _NAME_AFTER.match(text, m.end()):
+                continue  # "the March 23 Movement", "the 6 October Bridge": a name, not a date
             out.append(DateMention(m.start(), m.end(), "day", day=int(m["d1"]),
                                    last_day=int(m["d2"]) if m["d2"] else None,
                                    month=MONTHS[m["m"]], year=int(m["y"]) if m["y"] else None))
@@ -174,15 +183,20 @@ def _relative_mentions(text: str, event_head: str | None) -> list[DateMention]:
         if n is None:
             continue
         direction = -1 if m["dir"].lower() in ("earlier", "before") else 1
-        anchor = "event" if _names_event(m["ref"], event_head) else "cursor"
+        anchor: Literal["cursor", "event", "reference"] = "cursor"
+        reference = None
+        if _names_event(m["ref"], event_head):
+            anchor = "event"
+        elif m["ref"] and m["dir"].lower() in ("after", "before"):
+            anchor, reference = "reference", m["ref"].split()[1].lower()  # "after the strike (of ...)"
         if unit in ("hour", "minute"):
-            out.append(DateMention(m.start(), m.end(), "relative", offset=0, anchor=anchor))
+            out.append(DateMention(m.start(), m.end(), "relative", offset=0, anchor=anchor, reference=reference))
         elif unit in ("day", "night", "week"):
             days = n * (7 if unit == "week" else 1) * direction
-            out.append(DateMention(m.start(), m.end(), "relative", offset=days, anchor=anchor))
+            out.append(DateMention(m.start(), m.end(), "relative", offset=days, anchor=anchor, reference=reference))
         else:
             out.append(DateMention(m.start(), m.end(), "relative", offset=n * direction,
-                                   unit="month" if unit == "month" else "year", anchor=anchor))
+                                   unit="month" if unit == "month" else "year", anchor=anchor, reference=reference))
     for rx, offset, unit in _FIXED:
         for m in rx.finditer(text):
             out.append(DateMention(m.start(), m.end(), "relative", offset=offset, unit=unit))  # type: ignore[arg-type]
@@ -306,9 +320,10 @@ def shift_date(base: DateValue, offset: int, unit: str) -> DateValue | None:
     return DateValue(moved.isoformat(), "day")
 
 
-def resolve_mention(m: DateMention, cursor: DateCursor, span: Span | None,
-                    label: str = "") -> tuple[DateValue | None, DateCursor]:
-    """The date a mention names, and the cursor after it."""
+def resolve_mention(m: DateMention, cursor: DateCursor, span: Span | None, label: str = "",
+                    lookup: Lookup | None = None) -> tuple[DateValue | None, DateCursor]:
+    """The date a mention names, and the cursor after it; `lookup` finds the date of a
+    happening the text names ("after the strike"), else the event's start is the base."""
     value: DateValue | None = None
     end_value: DateValue | None = None
     if m.kind == "context":
@@ -326,7 +341,12 @@ def resolve_mention(m: DateMention, cursor: DateCursor, span: Span | None,
         year, month, _ = _parse(cursor.date)
         value = _day_value(year, month, m.day) if month else None
     elif m.kind == "relative":
-        base = _event_date(span) if m.anchor == "event" else cursor.date
+        if m.anchor == "reference" and lookup is not None:
+            base = (lookup(m.reference) if m.reference else None) or _event_date(span)
+        elif m.anchor == "reference":
+            base = cursor.date  # no claims to search: the last date reached is the best guess
+        else:
+            base = _event_date(span) if m.anchor == "event" else cursor.date
         value = shift_date(base, m.offset, m.unit) if base else None
     if value is None:
         return None, cursor
@@ -344,39 +364,6 @@ def _cursor_at(value: DateValue) -> DateCursor:
 
 # --- 3. the clause's own date ---------------------------------------------------
 
-# A date right after a coordinator dates a second happening, not the clause's first.
-_AFTER_COORDINATOR = re.compile(r"(?:,\s*|\b)(?:and|but|while|whereas|then)(?:\s+then)?\s*,?\s*$", re.I)
-_MAIN_BOUNDARY = re.compile(r",\s+(?:and|but|while|whereas)\s+", re.I)
-_VERBISH = re.compile(
-    r"\b(?:[a-z]{2,}ed|was|were|had|has|took|began|fell|left|met|made|won|lost|fought|came|went|ran|held|"
-    r"led|saw|gave|got|struck|drove|broke|overran|withdrew|sent|became|rose|shot|hit|set|cut|put|told|"
-    r"brought|caught|built|sought|stood|kept|began|spread|swept|flew|fled|bombed|would|could|should|will|"
-    r"can|might|must|did|is|are|be|been)\b")
-
-
-# What may stand between a coordinator and its date: "and on the morning of 18 June".
-_DATE_PREFIX = re.compile(
-    r"(?:\b(?:on|at|by|from|in|early|late|(?:at|before|after|around)\s+(?:dawn|dusk|noon|midnight|daybreak)"
-    r"(?:\s+on)?|(?:on|during)\s+the\s+(?:morning|night|evening|afternoon)\s+of)\s+)+$", re.I)
-
-
-def in_relative_clause(text: str, start: int) -> bool:
-    """Whether the date at `start` stands in a ', which/who ...' clause: a background happening."""
-    return bool(_IN_RELATIVE_CLAUSE.search(text, max(0, start - 120), start))
-
-
-def is_secondary(text: str, start: int) -> bool:
-    """Whether the date at `start` belongs to a later main happening of the clause."""
-    before = text[max(0, start - 80):start]
-    prefix = _DATE_PREFIX.search(before)
-    if _AFTER_COORDINATOR.search((before[:prefix.start()] if prefix else before)[-40:]):
-        return True
-    boundary = None
-    for b in _MAIN_BOUNDARY.finditer(text, 0, start):
-        boundary = b
-    return boundary is not None and bool(_VERBISH.search(text, boundary.end(), start))
-
-
 @dataclass(frozen=True)
 class ClauseDate:
     """What rule C gives one clause, and the cursor it leaves behind."""
@@ -388,7 +375,7 @@ class ClauseDate:
 
 
 def date_clause(text: str, cursor: DateCursor, paragraph_dated: bool, span: Span | None,
-                label: str = "") -> ClauseDate:
+                label: str = "", lookup: Lookup | None = None) -> ClauseDate:
     """A clause's date and its kind; the cursor after every date the clause reaches."""
     mentions = find_date_mentions(text, event_head(label))
     before = cursor
@@ -396,12 +383,12 @@ def date_clause(text: str, cursor: DateCursor, paragraph_dated: bool, span: Span
     kind: DateKind = "none"
     reached = return_none = seen = False
     for mention in mentions:
-        value, cursor = resolve_mention(mention, cursor, span, label)  # every date moves the cursor
+        value, cursor = resolve_mention(mention, cursor, span, label, lookup)  # every date moves the cursor
         reached = reached or value is not None
         if seen or in_relative_clause(text, mention.start):
             continue
         seen = True  # the first date outside relative clauses is the only candidate
-        if is_secondary(text, mention.start):
+        if is_secondary(text, mention.start) or in_modifier(text, mention.start):
             continue  # it dates a later happening: the first one has no date of its own
         if value is None:
             # Its own time is vague ("In the summer of 2017") or cannot be resolved: no date,
