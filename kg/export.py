@@ -15,13 +15,15 @@ import pyoxigraph as ox
 
 from kg.formats import rdf_format
 from kg.jsonld import write_jsonld
+from kg.progress import ProgressWriter
 from kg.store import open_read
 from kg.vocab import PREFIXES
 
 
 def export_store(store_dir: str | Path, fmt: str, output: BinaryIO) -> None:
     """Write the whole store to ``output`` in the format named (ttl, nt, nq, trig, jsonld)."""
-    export_from(open_read(store_dir), fmt, output)
+    with ProgressWriter(output, f"export {fmt}") as counted:  # a progress line on a terminal only
+        export_from(open_read(store_dir), fmt, counted)  # type: ignore[arg-type]
 
 
 def export_from(store: ox.Store, fmt: str, output: BinaryIO) -> None:

@@ -12,7 +12,7 @@ import os
 import sys
 import time
 from types import TracebackType
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 REDRAW_EVERY = 0.2  # seconds between redraws: a terminal cannot show more anyway
 
@@ -95,3 +95,33 @@ def _isatty(stream: TextIO) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):  # closed or not a real file
         return False
+
+
+class ProgressWriter:
+    """A binary output that counts what goes through it in MB, for exports of unknown size.
+
+    Counting bytes at each ``write`` costs nothing per triple: the serialiser writes
+    in blocks.
+    """
+
+    def __init__(self, output: BinaryIO, label: str, *, enabled: bool | None = None) -> None:
+        self.output = output
+        self.bar = Progress(None, label, unit="MB", enabled=enabled)
+        self.bytes = 0
+
+    def write(self, data: bytes) -> int:
+        written = self.output.write(data)
+        before = self.bytes >> 20
+        self.bytes += len(data)
+        if (self.bytes >> 20) > before:
+            self.bar.advance((self.bytes >> 20) - before)
+        return written if written is not None else len(data)
+
+    def flush(self) -> None:
+        self.output.flush()
+
+    def __enter__(self) -> ProgressWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.close()

@@ -41,3 +41,13 @@ def test_progress_can_be_turned_off_on_a_terminal(monkeypatch) -> None:  # type:
     with Progress(5, "scan", stream=out) as bar:
         bar.advance(5)
     assert out.getvalue() == ""
+
+
+def test_progress_writer_counts_megabytes_and_passes_bytes_through() -> None:
+    from kg.progress import ProgressWriter
+
+    sink = io.BytesIO()
+    with ProgressWriter(sink, "export nq", enabled=False) as out:
+        out.write(b"x" * (3 << 20))
+        out.write(b"y")
+    assert out.bar.done == 3 and sink.getvalue().endswith(b"xy")
