@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import gc
 import json
 import os
 import shutil
+import traceback
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -198,6 +200,13 @@ def writing(path: str | Path, *, fresh: bool = False) -> Iterator[Writer]:
             (target / MANIFEST).write_text(json.dumps(writer.manifest, indent=1, sort_keys=True), encoding="utf-8")
             _publish(path, target.name)
         except BaseException as exc:
+            # Close the new version before removing it: a Store still referenced (by the
+            # Writer the caller holds, or a frame of the traceback) keeps RocksDB's LOCK
+            # on that path in this process, and the next build here fails on it.
+            writer.__dict__.pop("store", None)
+            store = None  # type: ignore[assignment]  # noqa: F841 - drop this frame's reference too
+            traceback.clear_frames(exc.__traceback__)
+            gc.collect()
             shutil.rmtree(target, ignore_errors=True)
             if isinstance(exc, OSError):
                 raise StoreError(_os_message(path, exc)) from None
@@ -208,10 +217,13 @@ def writing(path: str | Path, *, fresh: bool = False) -> Iterator[Writer]:
 
 
 def _os_message(path: Path, exc: OSError) -> str:
-    if exc.errno == errno.ENOSPC:
+    # RocksDB's errors come through pyoxigraph without an errno: only their text names the cause.
+    text = str(exc)
+    if exc.errno == errno.ENOSPC or os.strerror(errno.ENOSPC) in text:
         return f"{path}: the disk is full; the previous version of the store is unchanged"
-    if exc.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
-        return f"{path}: the store directory is not writable ({exc.strerror})"
+    denied = [os.strerror(e) for e in (errno.EACCES, errno.EROFS, errno.EPERM) if exc.errno == e or os.strerror(e) in text]
+    if denied:
+        return f"{path}: the store directory is not writable ({denied[0]})"
     return f"{path}: {exc.strerror or exc}"
 
 
