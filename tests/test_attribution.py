@@ -15,6 +15,7 @@ from kg.extract.attribution import (
     find_sources,
     find_stance,
     group_of,
+    last_person,
     make_figure,
 )
 from kg.model import SourceRecord
@@ -94,6 +95,47 @@ def test_find_stance(clause: str, stance: str) -> None:
 )
 def test_find_sources(clause: str, antecedent: str | None, expected: list[SourceRecord]) -> None:
     assert list(find_sources(clause, antecedent)) == expected
+
+
+# Pronouns, appositives and coordinated subjects (rule E): sentences of other wars.
+PRONOUN_SOURCES = [
+    pytest.param("Marshal Ion Antonescu visited the front, where he declared that Odessa would fall", "Romanians", None,
+                 [SourceRecord("Ion Antonescu")], id="he: the titled person of the clause, not the group before"),
+    pytest.param("the following week, he publicly announced that the siege was over", "NATO", "Milan Babić",
+                 [SourceRecord("Milan Babić")], id="he: the last person; an adverb is no part of the source"),
+    pytest.param("he said that the town had fallen", "ISIL", None, [], id="he with no person named: no source"),
+    pytest.param("On 4 May, the army launched an offensive on the pocket, which it declared over two days later", "UN", None,
+                 [SourceRecord("army")], id="which it: the clause's subject"),
+    pytest.param("The ministry first denied that the convoy had been hit, but on 3 June it said that two trucks burned",
+                 "Red Cross", None, [SourceRecord("ministry")], id="it after a denial: the same subject"),
+    pytest.param("they said that the bridge was mined", "Partisans", None, [SourceRecord("Partisans")],
+                 id="they: the group named before"),
+    pytest.param("Dragan Vuković, a local shopkeeper, said that shells had fallen on the market", None, None,
+                 [SourceRecord("Dragan Vuković", "a local shopkeeper")], id="appositive between name and verb"),
+    pytest.param("Jean Dupont, the defence minister, said that the troops would stay", None, None,
+                 [SourceRecord("Jean Dupont", "the defence minister")], id="appositive with the"),
+    pytest.param("NATO and the European Union announced new sanctions on Belgrade", "X", None,
+                 [SourceRecord("NATO"), SourceRecord("European Union")], id="coordinated subject: two sources"),
+]
+
+
+@pytest.mark.parametrize(("clause", "antecedent", "person", "expected"), PRONOUN_SOURCES)
+def test_find_sources_pronouns_and_appositives(clause: str, antecedent: str | None, person: str | None,
+                                               expected: list[SourceRecord]) -> None:
+    assert list(find_sources(clause, antecedent, person)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "known", "person"),
+    [
+        pytest.param("On 3 May, Gen. Ratko Mladić entered the town", (), "Ratko Mladić", id="titled"),
+        pytest.param("Ana Petrova, a Red Cross official, visited the camp", (), "Ana Petrova", id="appositive"),
+        pytest.param("On 9 July, Karadžić arrived in Pale", ("Radovan Karadžić",), "Karadžić", id="surname of a known person"),
+        pytest.param("On 9 July, the rebels arrived in Pale", (), None, id="none"),
+    ],
+)
+def test_last_person(text: str, known: tuple[str, ...], person: str | None) -> None:
+    assert last_person(text, known) == person
 
 
 @pytest.mark.parametrize(

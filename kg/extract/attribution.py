@@ -5,8 +5,10 @@ the earlier claim it disputes.
   reported > asserted (:func:`find_stance`).
 - Sources: whom each cue attributes the clause to: the object of "according to",
   the subject of "said"/"reported"/"denied"/..., cleaned (titles, "the",
-  "the newspaper", "a spokesman for the X operation"); a pronoun resolves to the
-  source or group named before; a passive cue ("it was reported") has none
+  "the newspaper", "a spokesman for the X operation", an appositive "X, a technician,"),
+  two for "X and Y said"; "he"/"she" resolves to the person named last (by a title, an
+  appositive or a known surname), "it"/"they"/"which it" to the clause's own subject
+  or else the source or group named before; a passive cue ("it was reported") has none
   (:func:`find_sources`).
 - Disputes: a denial disputes the claim before it; "the real figure was lower"
   disputes the last figure; another source's figure of the same kind (killed,
@@ -20,7 +22,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kg.extract.dates import find_date_mentions
+
+# Rule I lives in its own module; these names stay importable from here.
+from kg.extract.disputes import ClauseFacts, Figure, figure_kinds, find_dispute, is_denial, make_figure
 from kg.model import SourceRecord, Stance
+
+__all__ = ["ClauseFacts", "Figure", "clause_subject", "clean_source_name", "figure_kinds", "find_dispute", "find_sources",
+           "find_stance", "group_of", "is_denial", "make_figure"]
 
 MAX_CHARS = 2000  # work cap per clause
 
@@ -63,9 +71,6 @@ _PASSIVE_CUE = re.compile(r"\b(?:reportedly|(?:was|were|been|is|are)\s+(?:\w+ly\
 # "the reported remarks", "this claim").
 _NOT_SAYING = re.compile(
     r"\b(?:was|were|been|being|is|are|be|the|a|an|this|that|these|those|its|their|his|her|such|any|no)\s+$", re.I)
-_ADVERBS_BEFORE_VERB = re.compile(
-    r"(?:\s+(?:later|also|then|again|first|initially|subsequently|officially|publicly|"
-    r"immediately|previously|repeatedly|reportedly|had|has|have|already|further|strongly))+\s*$", re.I)
 _LEADING_FILLERS = re.compile(
     r"^(?:(?:also|then|however|meanwhile|moreover|furthermore|later|but|and|yet|still|"
     r"despite\s+this(?:\s+\w+)?|in\s+addition|in\s+response|in\s+turn)\b[\s,]*)+", re.I)
@@ -110,8 +115,12 @@ class _Cue:
     kind: str  # "according" | "verb" | "fallback"
 
 
-def find_sources(text: str, antecedent: str | None = None) -> tuple[SourceRecord, ...]:
-    """Whom the clause's cues attribute it to, in order, without repeats (rule E)."""
+def find_sources(text: str, antecedent: str | None = None, person: str | None = None) -> tuple[SourceRecord, ...]:
+    """Whom the clause's cues attribute it to, in order, without repeats (rule E).
+
+    :param antecedent: the source or group named before, for "they"/"it".
+    :param person: the person named last before this clause, for "he"/"she".
+    """
     text = text[:MAX_CHARS]
     found: list[SourceRecord] = []
     cues = _cues(text)
@@ -124,10 +133,12 @@ def find_sources(text: str, antecedent: str | None = None) -> tuple[SourceRecord
             record = _according_source(text, cue.end)
             if record is None and antecedent and re.match(r"(?:him|her|them|it)\b", text[cue.end:]):
                 record = SourceRecord(antecedent)
+            records = [record] if record else []
         else:
-            record = _subject_source(text, cue.start, antecedent)
-        if record and record.name and all(r.name != record.name for r in found):
-            found.append(record)
+            records = _subject_sources(text, cue.start, antecedent, person)
+        for record in records:
+            if record.name and all(r.name != record.name for r in found):
+                found.append(record)
     return tuple(found)
 
 
@@ -140,9 +151,9 @@ def _cues(text: str) -> list[_Cue]:
     # "called" & co. name a source only where the cue itself names none and is no passive
     # ("the reported remarks", not "it was reported" or "reportedly").
     if not cues and find_stance(text) != "asserted" and not _PASSIVE_CUE.search(text):
-        m = _FALLBACK_VERB.search(text)
-        if m and text[m.start() - 1:m.start()] != "-" and not _NOT_SAYING.search(text, max(0, m.start() - 20), m.start()):
-            cues.append(_Cue(m.start(), m.end(), "fallback"))
+        fb = _FALLBACK_VERB.search(text)
+        if fb and text[fb.start() - 1:fb.start()] != "-" and not _NOT_SAYING.search(text, max(0, fb.start() - 20), fb.start()):
+            cues.append(_Cue(fb.start(), fb.end(), "fallback"))
     return sorted(cues, key=lambda c: c.start)
 
 
@@ -163,19 +174,88 @@ def _inverted_source(text: str, verb_end: int) -> SourceRecord | None:
     return _source_record(m.group(1), None) if m else None
 
 
-def _subject_source(text: str, verb_start: int, antecedent: str | None) -> SourceRecord | None:
-    """The subject of the speech verb at verb_start, as a source."""
+def _subject_sources(text: str, verb_start: int, antecedent: str | None, person: str | None) -> list[SourceRecord]:
+    """The subject of the speech verb at verb_start, as sources: two for "X and Y said"."""
     if re.search(r"[,!?][\"”]\s*$", text[max(0, verb_start - 5):verb_start]):
         verb = re.match(r"\w+", text[verb_start:])
-        return _inverted_source(text, verb_start + (verb.end() if verb else 0))
-    region = _ADVERBS_BEFORE_VERB.sub("", text[:verb_start].rstrip())
+        inverted = _inverted_source(text, verb_start + (verb.end() if verb else 0))
+        return [inverted] if inverted else []
+    region = strip_adverbs(text[:verb_start].rstrip())
     subject, role = _subject_and_role([s.strip() for s in re.split(r"[,;:]", region)])
     if re.search(r"\b(?:and|that|which|who)$", subject) or not subject:
         subject = clause_subject(text) or ""  # "X denied this and said ...": X said
-    subject = _strip_leading_date(subject)
-    subject = re.split(r"\s+(?:that|which|who)\s+", subject)[-1]
-    if subject.lower() in _PRONOUNS:
-        return SourceRecord(antecedent) if antecedent else None
+    subject = _strip_leading_date(subject).strip(" \"“”")
+    # "..., which it declared captured": the relative pronoun stands for its antecedent.
+    subject = re.split(r"(?:^|\s+)(?:that|which|who|where|when|whereupon)(?:\s+|$)", subject)[-1]
+    if subject.lower() in _PRONOUNS or not subject:
+        name = _resolve_pronoun(subject.lower(), text, verb_start, antecedent, person)
+        return [SourceRecord(name)] if name else []
+    both = _COORDINATED.fullmatch(subject)
+    if both and not _VERBISH.search(subject):
+        # "UNESCO and the United Arab Emirates announced": each name is a source.
+        return [r for r in (_source_record(both["a"], None), _source_record(both["b"], None)) if r]
+    record = _subject_source(subject, role)
+    return [record] if record else []
+
+
+# Two capitalised names joined by "and": a coordinated subject.
+_COORDINATED = re.compile(r"(?:the\s+)?(?P<a>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,5})\s+and\s+"
+                          r"(?P<b>(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*){0,5})")
+
+
+def _resolve_pronoun(pronoun: str, text: str, verb_start: int, antecedent: str | None,
+                     person: str | None) -> str | None:
+    """What a pronoun subject of a speech verb stands for (rule E).
+
+    "he"/"she" is a person: one titled or named before it in this clause, else the last
+    person named before; "it"/"they" (or a bare "which") is a group: the subject of this
+    clause where the pronoun is not that subject ("the government launched an offensive,
+    which it declared over"), else the source or group named before.
+    """
+    if pronoun in {"he", "she"}:
+        return last_person(text[:verb_start]) or person
+    subject = clause_subject(text)
+    at = text.find(subject) if subject else -1
+    if subject and subject.lower() not in _PRONOUNS and 0 <= at and at + len(subject) < verb_start:
+        # "it" may stand for a singular collective ("the government"), which group_of,
+        # made for "they", leaves out.
+        name = clean_source_name(subject)
+        group = group_of(subject) or (name if len(name.split()) <= 4 and not _VERBISH.search(name) else None)
+        if group:
+            return group
+    return antecedent if pronoun else None
+
+
+# A titled name ("Field Marshal Bernard Montgomery", "Prime Minister Haider al-Abadi") or a
+# name with an appositive ("Giampaolo Giuliani, a seismologist,"): a person.
+_NAME = r"[A-Z][\w'’-]*(?:\s+(?:[A-Z]\.|(?:al|el|de|da|van|von|bin|ibn)[- ]?)?[A-Z][\w'’-]*){0,3}"
+
+
+def last_person(text: str, known: Sequence[str] = ()) -> str | None:
+    """The last person a stretch of text names by a title or an appositive, cleaned, or by
+    the surname of a person named so before ("Abadi" after "Prime Minister Haider al-Abadi")."""
+    text = text[-MAX_CHARS:]
+    best: tuple[int, str] | None = None
+    for m in re.finditer(rf"{TITLES}(?P<n>{_NAME})", text):
+        best = (m.start(), m["n"])
+    for m in re.finditer(rf"(?P<n>{_NAME}),\s+(?:an?|the)\s+(?:[\w-]+\s+){{0,5}}?(?:{_PERSON_ROLES})\b", text):
+        if best is None or m.start() > best[0]:
+            best = (m.start(), m["n"])
+    for name in known[-20:]:
+        surname = re.sub(r"^(?:al|el|ad|as|ar|ash)-", "", name.split()[-1])
+        for m in re.finditer(rf"\b(?:[\w]+-)?{re.escape(surname)}\b", text):
+            if len(surname) > 2 and (best is None or m.start() > best[0]):
+                best = (m.start(), m.group())
+    return clean_source_name(best[1]) if best else None
+
+
+_PERSON_ROLES = ("minister|president|commander|general|colonel|spokesman|spokeswoman|technician|scientist|"
+                 "seismologist|journalist|reporter|official|leader|governor|mayor|envoy|ambassador|head|chief|"
+                 "director|secretary|chairman|deputy|analyst|historian|expert|officer|activist|cleric|lawyer")
+
+
+def _subject_source(subject: str, role: str | None) -> SourceRecord | None:
+    """A subject phrase as a source: its last clean noun phrase."""
     if _VERBISH.search(subject) or len(_TITLE.sub("", subject).split()) > 8:
         # Not a clean noun phrase: keep its last determiner phrase ("... the SOHR").
         dets = list(re.finditer(r"\b(?:the|a|an)\s+", subject))
@@ -185,6 +265,19 @@ def _subject_source(text: str, verb_start: int, antecedent: str | None) -> Sourc
         if _VERBISH.search(subject):
             return None
     return _source_record(subject, role)
+
+
+def strip_adverbs(region: str) -> str:
+    """Drop adverbs and auxiliaries between a subject and its verb: "he formally", "X later had"."""
+    words = region.split(" ")
+    while len(words) > 1 and (words[-1].lower() in _ADVERBS or re.fullmatch(r"[a-z]{2,}ly", words[-1])
+                              and words[-1] not in {"only", "early", "family", "rally", "ally"}):
+        words.pop()
+    return " ".join(words)
+
+
+_ADVERBS = frozenset("later also then again first initially subsequently officially publicly immediately "
+                     "previously repeatedly reportedly had has have already further strongly".split())
 
 
 def _subject_and_role(segments: list[str]) -> tuple[str, str | None]:
@@ -199,6 +292,8 @@ def _subject_and_role(segments: list[str]) -> tuple[str, str | None]:
             return previous, last if _ROLE_START.match(last) else None
         if _ROLE_START.match(previous):
             return last, previous
+        if re.match(r"(?:an?|the)\s", last) and previous[:1].isupper() and not _VERBISH.search(last):
+            return previous, last  # "Giampaolo Giuliani, a laboratory technician, said"
     return (segments[-1] if segments else ""), None
 
 
@@ -242,7 +337,7 @@ def clause_subject(text: str) -> str | None:
     if not verb:
         return None
     subject = body[:verb.start()].strip(" ,")
-    subject = _ADVERBS_BEFORE_VERB.sub("", subject).strip()
+    subject = strip_adverbs(subject).strip()
     return subject or None
 
 
@@ -255,126 +350,4 @@ def group_of(subject: str | None) -> str | None:
     # "they" points back to people: a plural noun or a proper name, not "the ceasefire".
     if group and (group != name or group[0].isupper() or group.endswith("s")):
         return group
-    return None
-
-
-# --- disputes (rule I) -------------------------------------------------------------
-
-_ACTIVE_DENIAL = re.compile(r"(?<!was )(?<!were )(?<!been )\b(?:denied|denies|deny)\b"
-                            r"(?!\s+(?:\w+\s+)?(?:access|entry|permission|passage|visas?|the\s+right))", re.I)
-# Denials in other words: "rejected these claims", "dismissed the report as propaganda".
-_REJECTION = re.compile(
-    r"\b(?:rejected|dismissed|refuted|disputed|contradicted)\s+(?:the|this|these|that|those|such|all|its|their)\s+"
-    r"(?:\w+\s+)?(?:claims?|reports?|allegations?|accusations?|accounts?|statements?|assertions?|figures?)\b", re.I)
-_CONTRADICTION = re.compile(
-    r"\b(?:(?:real|actual|true)\s+(?:figure|number|toll|death\s+toll|count)|"
-    r"(?:figures?|numbers?|toll)\s+(?:was|were|is|are)\s+(?:\w+\s+)?(?:exaggerated|inflated|"
-    r"overstated|understated|lower|higher))\b", re.I)
-_NUMBER = r"(?:\d[\d,.]{0,12}|tens|dozens|hundreds|thousands|several|one|two|three|four|five|six|seven|eight|nine|ten)"
-_FIGURE_KINDS = (
-    ("killed", re.compile(rf"\b{_NUMBER}\b[^.;]{{0,80}}?\b(?:killed|dead|died|deaths)\b", re.I)),
-    ("wounded", re.compile(rf"\b{_NUMBER}\b[^.;]{{0,80}}?\b(?:wounded|injured)\b", re.I)),
-    ("captured", re.compile(rf"\b{_NUMBER}\b[^.;]{{0,80}}?\b(?:captured|taken\s+prisoner|prisoners)\b", re.I)),
-    ("missing", re.compile(rf"\b{_NUMBER}\b[^.;]{{0,80}}?\bmissing\b", re.I)),
-)
-# Camps whose tolls are never one another's: soldiers, insurgents, civilians. Anything
-# else ("people", "men", "Frenchmen") may count the same people as any of them.
-_CAMPS = (
-    frozenset({"soldier", "troop", "policeman", "policemen", "police", "officer", "guard", "serviceman", "servicemen"}),
-    frozenset({"rebel", "militant", "insurgent", "jihadist", "terrorist", "guerrilla", "guerilla"}),
-    frozenset({"civilian", "resident", "inhabitant", "child", "children", "woman", "women", "villager"}),
-)
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One people-figure of a clause, as far as disputes need it."""
-
-    kind: str  # "killed", "wounded", "captured", "missing"
-    who: str = ""  # head noun, singular: "soldier"
-    count: int | None = None
-    side: str = ""  # a capitalised modifier: "Union" in "Union soldiers"
-
-
-@dataclass(frozen=True)
-class ClauseFacts:
-    """What dispute detection needs to know about one clause."""
-
-    text: str
-    paragraph: int  # index of its paragraph in the article
-    sources: tuple[str, ...]
-    stance: Stance
-    date: str | None = None  # the clause's date: figures dispute only for the same day
-    figures: tuple[Figure, ...] | None = None  # from the casualty records; None: read the text
-
-
-def figure_kinds(text: str) -> frozenset[str]:
-    """Kinds of people-figures the clause gives: 'killed', 'wounded', 'captured', 'missing'."""
-    text = text[:MAX_CHARS]
-    return frozenset(kind for kind, rx in _FIGURE_KINDS if rx.search(text))
-
-
-def make_figure(kind: str, who: str, count: int | None) -> tuple[Figure, ...]:
-    """Figures of a casualty record: 'killed and wounded' counts as both kinds."""
-    words = who.split()
-    head = words[-1].lower() if words else ""
-    head = head[:-1] if len(head) > 3 and head.endswith("s") else head
-    side = next((w for w in words if w[:1].isupper()), "")
-    kinds = ("killed", "wounded") if kind == "killed and wounded" else (kind,)
-    return tuple(Figure(k, head, count, side) for k in kinds)
-
-
-def _figures(facts: ClauseFacts) -> tuple[Figure, ...]:
-    if facts.figures is not None:
-        return facts.figures
-    return tuple(Figure(kind) for kind in sorted(figure_kinds(facts.text)))
-
-
-def _same_figure(a: Figure, b: Figure) -> bool:
-    """Two figures that may count the same people: same kind, compatible 'who', not the same count."""
-    if a.kind != b.kind:
-        return False
-    if any(a.who in camp for camp in _CAMPS) and any(b.who in camp for camp in _CAMPS) \
-            and not any(a.who in camp and b.who in camp for camp in _CAMPS):
-        return False  # "soldiers" and "rebels" are two different tolls
-    if a.side and b.side and not (a.side.startswith(b.side) or b.side.startswith(a.side)):
-        return False  # "Union soldiers" and "Confederate soldiers"
-    return a.count is None or b.count is None or a.count != b.count
-
-
-def is_denial(text: str) -> bool:
-    """Whether the clause actively denies something ('X denied this'; not 'was denied access')."""
-    return bool(_ACTIVE_DENIAL.search(text[:MAX_CHARS]))
-
-
-def find_dispute(i: int, clauses: Sequence[ClauseFacts]) -> int | None:
-    """Position of the earlier claim clause i denies or contradicts, else None (rule I)."""
-    me = clauses[i]
-    if i == 0:
-        return None
-    if (me.stance == "denied" and is_denial(me.text)) or _REJECTION.search(me.text[:MAX_CHARS]):
-        for j in range(i - 1, max(-1, i - 4), -1):
-            if not me.sources or set(clauses[j].sources) != set(me.sources):
-                return j
-        return None
-    if _CONTRADICTION.search(me.text[:MAX_CHARS]):
-        for j in range(i - 1, max(-1, i - 4), -1):
-            if _figures(clauses[j]):
-                return j
-        return None
-    return _other_figure(i, clauses)
-
-
-def _other_figure(i: int, clauses: Sequence[ClauseFacts]) -> int | None:
-    """The claim, same paragraph and day, where another source gives a figure of the same toll."""
-    me = clauses[i]
-    mine = _figures(me) if me.sources else ()
-    for j in range(i - 1, max(-1, i - 10), -1):
-        other = clauses[j]
-        if other.paragraph != me.paragraph or not mine:
-            break
-        if other.date != me.date or not other.sources or set(other.sources) & set(me.sources):
-            continue
-        if any(_same_figure(a, b) for a in mine for b in _figures(other)):
-            return j
     return None

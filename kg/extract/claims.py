@@ -66,10 +66,16 @@ def attribute_clauses(clauses: list[Clause], actors: list[tuple[str, ...]]) -> l
     """Each clause's (stance, sources); a pronoun source takes the antecedent before it."""
     out: list[tuple[str, tuple[SourceRecord, ...]]] = []
     antecedent: str | None = None
+    person: str | None = None  # the last person named by a title or an appositive: "he said"
+    known: list[str] = []
     for clause, named in zip(clauses, actors, strict=True):
         stance = attribution.find_stance(clause.text)
-        sources = attribution.find_sources(clause.text, antecedent) if stance != "asserted" else ()
+        sources = attribution.find_sources(clause.text, antecedent, person) if stance != "asserted" else ()
         out.append((stance, sources))
+        named_person = attribution.last_person(clause.text, known) or next((s.name for s in sources if s.role), None)
+        if named_person:
+            person = named_person
+            known = [*known[-19:], named_person]
         # The next clause's "they" is this clause's source, else the group that is its
         # subject, else the first group it names (rule E: "the source or group named before").
         group = attribution.group_of(attribution.clause_subject(clause.text))

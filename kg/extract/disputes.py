@@ -1,0 +1,140 @@
+"""Disputes (ANNOTATION.md rule I): the earlier claim a clause denies or contradicts.
+
+- A denial disputes the claim before it, or, where it names what it denies ("denied
+  the UN findings", "rejected the ministry's figures"), the latest claim of that source.
+- "the real figure was lower" disputes the last figure.
+- Another source's figure of the same toll (same kind, same people) disputes it: in the
+  same paragraph and day, or further back where the clause names the same happening
+  ("when the strike ...", after "a coalition air strike").
+
+Split from :mod:`kg.extract.attribution`, which re-exports these names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kg.model import Stance
+
+MAX_CHARS = 2000  # work cap per clause
+
+_ACTIVE_DENIAL = re.compile(r"(?<!was )(?<!were )(?<!been )\b(?:denied|denies|deny)\b"
+                            r"(?!\s+(?:\w+\s+)?(?:access|entry|permission|passage|visas?|the\s+right))", re.I)
+# Denials in other words: "rejected these claims", "dismissed the report as propaganda".
+_REJECTION = re.compile(
+    r"\b(?:rejected|dismissed|refuted|disputed|contradicted)\s+(?:the|this|these|that|those|such|all|its|their)\s+"
+    r"(?:\w+\s+)?(?:claims?|reports?|allegations?|accusations?|accounts?|statements?|assertions?|figures?)\b", re.I)
+_CONTRADICTION = re.compile(
+    r"\b(?:(?:real|actual|true)\s+(?:figure|number|toll|death\s+toll|count)|"
+    r"(?:figures?|numbers?|toll)\s+(?:was|were|is|are)\s+(?:\w+\s+)?(?:exaggerated|inflated|"
+    r"overstated|understated|lower|higher))\b", re.I)
+_NUMBER = r"(?:\d[\d,.]{0,12}|tens|dozens|hundreds|thousands|several|one|two|three|four|five|six|seven|eight|nine|ten)"
+_FIGURE_KINDS = (
+    ("killed", re.compile(rf"\b{_NUMBER}\b[^.;]{{0,80}}?\b(?:killed|dead|died|deaths)\b", re.I)),
+    ("wounded", re.compile(rf"\b{_NUMBER}\b[^.;]{{0,80}}?\b(?:wounded|injured)\b", re.I)),
+    ("captured", re.compile(rf"\b{_NUMBER}\b[^.;]{{0,80}}?\b(?:captured|taken\s+prisoner|prisoners)\b", re.I)),
+    ("missing", re.compile(rf"\b{_NUMBER}\b[^.;]{{0,80}}?\bmissing\b", re.I)),
+)
+# Camps whose tolls are never one another's: soldiers, insurgents, civilians. Anything
+# else ("people", "men", "Frenchmen") may count the same people as any of them.
+_CAMPS = (
+    frozenset({"soldier", "troop", "policeman", "policemen", "police", "officer", "guard", "serviceman", "servicemen"}),
+    frozenset({"rebel", "militant", "insurgent", "jihadist", "terrorist", "guerrilla", "guerilla"}),
+    frozenset({"civilian", "resident", "inhabitant", "child", "children", "woman", "women", "villager"}),
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One people-figure of a clause, as far as disputes need it."""
+
+    kind: str  # "killed", "wounded", "captured", "missing"
+    who: str = ""  # head noun, singular: "soldier"
+    count: int | None = None
+    side: str = ""  # a capitalised modifier: "Union" in "Union soldiers"
+
+
+@dataclass(frozen=True)
+class ClauseFacts:
+    """What dispute detection needs to know about one clause."""
+
+    text: str
+    paragraph: int  # index of its paragraph in the article
+    sources: tuple[str, ...]
+    stance: Stance
+    date: str | None = None  # the clause's date: figures dispute only for the same day
+    figures: tuple[Figure, ...] | None = None  # from the casualty records; None: read the text
+
+
+def figure_kinds(text: str) -> frozenset[str]:
+    """Kinds of people-figures the clause gives: 'killed', 'wounded', 'captured', 'missing'."""
+    text = text[:MAX_CHARS]
+    return frozenset(kind for kind, rx in _FIGURE_KINDS if rx.search(text))
+
+
+def make_figure(kind: str, who: str, count: int | None) -> tuple[Figure, ...]:
+    """Figures of a casualty record: 'killed and wounded' counts as both kinds."""
+    words = who.split()
+    head = words[-1].lower() if words else ""
+    head = head[:-1] if len(head) > 3 and head.endswith("s") else head
+    side = next((w for w in words if w[:1].isupper()), "")
+    kinds = ("killed", "wounded") if kind == "killed and wounded" else (kind,)
+    return tuple(Figure(k, head, count, side) for k in kinds)
+
+
+def _figures(facts: ClauseFacts) -> tuple[Figure, ...]:
+    if facts.figures is not None:
+        return facts.figures
+    return tuple(Figure(kind) for kind in sorted(figure_kinds(facts.text)))
+
+
+def _same_figure(a: Figure, b: Figure) -> bool:
+    """Two figures that may count the same people: same kind, compatible 'who', not the same count."""
+    if a.kind != b.kind:
+        return False
+    if any(a.who in camp for camp in _CAMPS) and any(b.who in camp for camp in _CAMPS) \
+            and not any(a.who in camp and b.who in camp for camp in _CAMPS):
+        return False  # "soldiers" and "rebels" are two different tolls
+    if a.side and b.side and not (a.side.startswith(b.side) or b.side.startswith(a.side)):
+        return False  # "Union soldiers" and "Confederate soldiers"
+    return a.count is None or b.count is None or a.count != b.count
+
+
+def is_denial(text: str) -> bool:
+    """Whether the clause actively denies something ('X denied this'; not 'was denied access')."""
+    return bool(_ACTIVE_DENIAL.search(text[:MAX_CHARS]))
+
+
+def find_dispute(i: int, clauses: Sequence[ClauseFacts]) -> int | None:
+    """Position of the earlier claim clause i denies or contradicts, else None (rule I)."""
+    me = clauses[i]
+    if i == 0:
+        return None
+    if (me.stance == "denied" and is_denial(me.text)) or _REJECTION.search(me.text[:MAX_CHARS]):
+        for j in range(i - 1, max(-1, i - 4), -1):
+            if not me.sources or set(clauses[j].sources) != set(me.sources):
+                return j
+        return None
+    if _CONTRADICTION.search(me.text[:MAX_CHARS]):
+        for j in range(i - 1, max(-1, i - 4), -1):
+            if _figures(clauses[j]):
+                return j
+        return None
+    return _other_figure(i, clauses)
+
+
+def _other_figure(i: int, clauses: Sequence[ClauseFacts]) -> int | None:
+    """The claim, same paragraph and day, where another source gives a figure of the same toll."""
+    me = clauses[i]
+    mine = _figures(me) if me.sources else ()
+    for j in range(i - 1, max(-1, i - 10), -1):
+        other = clauses[j]
+        if other.paragraph != me.paragraph or not mine:
+            break
+        if other.date != me.date or not other.sources or set(other.sources) & set(me.sources):
+            continue
+        if any(_same_figure(a, b) for a in mine for b in _figures(other)):
+            return j
+    return None
