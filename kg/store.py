@@ -38,6 +38,7 @@ from kg.remote import is_remote
 POINTER = "kg-store.json"
 LOCK = "build.lock"
 MANIFEST = "manifest.json"
+SMALL_LOAD = 2 * 1024 * 1024  # bytes below which a transactional load beats the bulk loader
 KEEP_VERSIONS = 3  # the current one and two before it, for readers still on them (hard links: cheap)
 
 
@@ -151,10 +152,13 @@ class Writer:
         checked, so the loader's IRI validation is skipped (``lenient``): it would
         check every term a second time. The default graph is a set: duplicates vanish.
         """
+        # The bulk loader writes and ingests new files: ~0.1 s a call whatever the size.
+        # A few articles (an incremental build) go faster through an ordinary load.
+        load = self.store.bulk_load if len(nquads) + len(ntriples) > SMALL_LOAD else self.store.load
         if nquads:
-            self.store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS, lenient=True)
+            load(nquads, format=ox.RdfFormat.N_QUADS, lenient=True)
         if ntriples:
-            self.store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph(), lenient=True)
+            load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph(), lenient=True)
 
 
 @contextmanager
@@ -197,7 +201,8 @@ def writing(path: str | Path, *, fresh: bool = False) -> Iterator[Writer]:
             yield writer
             store.flush()
             del writer.store, store
-            (target / MANIFEST).write_text(json.dumps(writer.manifest, indent=1, sort_keys=True), encoding="utf-8")
+            # compact: with indent, json falls back to its pure-Python encoder (0.26 s at 2 000 articles)
+            (target / MANIFEST).write_text(json.dumps(writer.manifest, sort_keys=True, separators=(",", ":")), encoding="utf-8")
             _publish(path, target.name)
         except BaseException as exc:
             # Close the new version before removing it: a Store still referenced (by the
