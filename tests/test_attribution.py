@@ -217,7 +217,41 @@ DISPUTES = [
 ]
 
 
-@pytest.mark.parametrize(("clauses", "index", "expected"), DISPUTES)
+# Disputes linked by the happening and the source they name, not by position (rule I).
+D2 = "2016-01-18"
+DISPUTES_BY_HAPPENING = [
+    pytest.param(facts(("According to a preliminary OSCE report, 40 villagers were killed in Račak", 0, ("OSCE report",),
+                        "reported", DAY),
+                       ("Belgrade said that 15 rebels had been killed", 0, ("Belgrade",), "reported", DAY),
+                       ("The KLA denied the OSCE findings and said the village had been shelled", 0, ("KLA",), "denied", DAY)),
+                 2, 0, id="denial that names its source"),
+    pytest.param(facts(("Ministry officials said that the convoy had been attacked", 0, ("Ministry officials",), "reported", DAY),
+                       ("The UN said that the road was closed", 0, ("UN",), "reported", DAY),
+                       ("The rebels rejected the ministry's claims", 0, ("rebels",), "asserted", DAY)),
+                 2, 0, id="rejection of the ministry's claims"),
+    pytest.param([ClauseFacts("Hospital staff said that more than 60 civilians had been killed by an air strike on the market",
+                              0, ("Hospital staff",), "reported", DAY, make_figure("killed", "civilians", 60)),
+                  ClauseFacts("The army said it had hit a weapons depot", 0, ("army",), "reported", DAY),
+                  ClauseFacts("On 20 January, the UN said that 1,200 people had fled the district", 1, ("UN",), "reported", D2),
+                  ClauseFacts("In March, an inquiry by the ministry said that 22 civilians had died when the strike hit a fuel tank",
+                              2, ("inquiry by the ministry",), "reported", "2016-03", make_figure("killed", "civilians", 22))],
+                 3, 0, id="the same strike, another paragraph and day"),
+    pytest.param([ClauseFacts("Hospital staff said that more than 60 civilians had been killed in the city", 0,
+                              ("Hospital staff",), "reported", DAY, make_figure("killed", "civilians", 60)),
+                  ClauseFacts("In March, an inquiry said that 22 civilians had died when the strike hit a fuel tank", 1,
+                              ("inquiry",), "reported", "2016-03", make_figure("killed", "civilians", 22))],
+                 1, None, id="another happening: no dispute"),
+    pytest.param([ClauseFacts("According to the ministry, about 900 soldiers and policemen were killed", 0, ("ministry",),
+                              "reported", None, make_figure("killed", "soldiers and policemen", 900)),
+                  ClauseFacts("NATO said that several thousand Taliban fighters had been killed", 0, ("NATO",), "reported",
+                              None, make_figure("killed", "Taliban fighters", None)),
+                  ClauseFacts("According to a news agency, about 3,000 civilians were killed", 0, ("news agency",), "reported",
+                              None, make_figure("killed", "civilians", 3000))],
+                 2, None, id="fighters, soldiers and civilians are three tolls"),
+]
+
+
+@pytest.mark.parametrize(("clauses", "index", "expected"), DISPUTES + DISPUTES_BY_HAPPENING)
 def test_find_dispute(clauses: list[ClauseFacts], index: int, expected: int | None) -> None:
     assert find_dispute(index, clauses) == expected
 

@@ -82,3 +82,22 @@ def test_extract_claims_positions_and_sections() -> None:
 def test_extract_claims_without_a_span_invents_no_year() -> None:
     claims = extract_claims(_article("On 4 April, the rebels attacked."), EventRecord("Some battle"), Gazetteer())
     assert (claims[0].date, claims[0].date_kind) == (None, "none")
+
+
+def test_extract_claims_links_by_happening_and_person() -> None:
+    """Held-out lessons in other words: "he said" is the last person, a relative date counts from
+    the strike it names, a bare figure counts the people of the figure it disputes."""
+    article = _article(
+        "On 3 May, Gen. Ratko Vukić announced the start of the operation. \"The road is open,\" he said.",
+        "On 8 May, aircraft struck a column near Vrhovine. Local officials said that more than 50 civilians had "
+        "been killed by an air strike. On 12 May, the brigade reached the river. A week after the strike, "
+        "the army halted its advance.",
+        "On 20 May, state media reported that 300 Chetnik fighters had been killed; the monitors said that 90 had "
+        "been killed. According to the Red Cross, more than 40 soldiers were killed or wounded.",
+    )
+    event = EventRecord("Operation Testing", span=Span(DateValue("1995-05-01"), DateValue("1995-06-30")))
+    claims = extract_claims(article, event, Gazetteer())
+    assert [s.name for s in claims[1].sources] == ["Ratko Vukić"]
+    assert (claims[5].date.iso if claims[5].date else None, claims[5].date_kind) == ("1995-05-15", "relative")
+    assert claims[7].disputes == (6,)
+    assert claims[8].disputes == ()  # soldiers, not the fighters the 90 counted

@@ -14,7 +14,7 @@ The steps, in order (each is a pure function of another module):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kg.extract import attribution, dates
 from kg.extract.anchors import reference_lookup
@@ -83,6 +83,16 @@ def attribute_clauses(clauses: list[Clause], actors: list[tuple[str, ...]]) -> l
     return out
 
 
+def _elided_who(me: attribution.ClauseFacts, other: attribution.ClauseFacts) -> attribution.ClauseFacts:
+    """"the SOHR said that 49 had been killed" after "100 ISIL fighters": a bare figure counts
+    the people of the figure it disputes, so later figures compare with those people."""
+    if not me.figures or not other.figures or any(f.who for f in me.figures):
+        return me
+    ref = other.figures[0]
+    figures = tuple(replace(f, who=ref.who, side=ref.side) for f in me.figures)
+    return replace(me, figures=figures)
+
+
 def extract_claims(article: Article, event: EventRecord, gazetteer: Gazetteer) -> tuple[ClaimRecord, ...]:
     """The claims of an article's narrative, in order.
 
@@ -109,6 +119,8 @@ def extract_claims(article: Article, event: EventRecord, gazetteer: Gazetteer) -
         places, actors = mentions[i]
         stance, sources = attributed[i]
         disputed = attribution.find_dispute(i, facts)
+        if disputed is not None:
+            facts[i] = _elided_who(facts[i], facts[disputed])
         claims.append(ClaimRecord(
             position=i,
             text=clause.text,

@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kg.extract.anchors import noun_forms
 from kg.model import Stance
 
 MAX_CHARS = 2000  # work cap per clause
@@ -25,7 +26,7 @@ _ACTIVE_DENIAL = re.compile(r"(?<!was )(?<!were )(?<!been )\b(?:denied|denies|de
 # Denials in other words: "rejected these claims", "dismissed the report as propaganda".
 _REJECTION = re.compile(
     r"\b(?:rejected|dismissed|refuted|disputed|contradicted)\s+(?:the|this|these|that|those|such|all|its|their)\s+"
-    r"(?:\w+\s+)?(?:claims?|reports?|allegations?|accusations?|accounts?|statements?|assertions?|figures?)\b", re.I)
+    r"(?:[\w'’-]+\s+){0,2}?(?:claims?|reports?|findings|allegations?|accusations?|accounts?|statements?|assertions?|figures?)\b", re.I)
 _CONTRADICTION = re.compile(
     r"\b(?:(?:real|actual|true)\s+(?:figure|number|toll|death\s+toll|count)|"
     r"(?:figures?|numbers?|toll)\s+(?:was|were|is|are)\s+(?:\w+\s+)?(?:exaggerated|inflated|"
@@ -41,7 +42,8 @@ _FIGURE_KINDS = (
 # else ("people", "men", "Frenchmen") may count the same people as any of them.
 _CAMPS = (
     frozenset({"soldier", "troop", "policeman", "policemen", "police", "officer", "guard", "serviceman", "servicemen"}),
-    frozenset({"rebel", "militant", "insurgent", "jihadist", "terrorist", "guerrilla", "guerilla"}),
+    frozenset({"rebel", "militant", "insurgent", "jihadist", "terrorist", "guerrilla", "guerilla", "fighter",
+               "militiaman", "militiamen", "gunman", "gunmen"}),
     frozenset({"civilian", "resident", "inhabitant", "child", "children", "woman", "women", "villager"}),
 )
 
@@ -113,6 +115,11 @@ def find_dispute(i: int, clauses: Sequence[ClauseFacts]) -> int | None:
     if i == 0:
         return None
     if (me.stance == "denied" and is_denial(me.text)) or _REJECTION.search(me.text[:MAX_CHARS]):
+        named = _named_source(me.text)
+        if named:  # "denied the UN findings": the latest claim of that source
+            for j in range(i - 1, max(-1, i - 12), -1):
+                if any(named & _tokens(s) for s in clauses[j].sources) and not set(clauses[j].sources) & set(me.sources):
+                    return j
         for j in range(i - 1, max(-1, i - 4), -1):
             if not me.sources or set(clauses[j].sources) != set(me.sources):
                 return j
@@ -126,15 +133,53 @@ def find_dispute(i: int, clauses: Sequence[ClauseFacts]) -> int | None:
 
 
 def _other_figure(i: int, clauses: Sequence[ClauseFacts]) -> int | None:
-    """The claim, same paragraph and day, where another source gives a figure of the same toll."""
+    """The claim where another source gives a figure of the same toll: in the same paragraph
+    and day, or, where this clause names its happening ("when the strike ..."), a claim a
+    few before that names it too ("killed by a coalition air strike")."""
     me = clauses[i]
     mine = _figures(me) if me.sources else ()
+    if not mine:
+        return None
     for j in range(i - 1, max(-1, i - 10), -1):
         other = clauses[j]
-        if other.paragraph != me.paragraph or not mine:
+        if other.paragraph != me.paragraph:
             break
         if other.date != me.date or not other.sources or set(other.sources) & set(me.sources):
             continue
         if any(_same_figure(a, b) for a in mine for b in _figures(other)):
             return j
+    happening = _HAPPENING.search(me.text[:MAX_CHARS])
+    if happening is None:
+        return None
+    forms = noun_forms(happening["noun"].lower())
+    for j in range(i - 1, max(-1, i - 8), -1):
+        other = clauses[j]
+        if not other.sources or set(other.sources) & set(me.sources) or not forms.search(other.text[:MAX_CHARS]):
+            continue
+        if any(_same_figure(a, b) for a in mine for b in _figures(other)):
+            return j
     return None
+
+
+# "when the strike set off explosives": a definite reference to one happening, which a
+# figure of another source for it disputes even days and paragraphs later.
+_HAPPENING = re.compile(
+    r"\bthe\s+(?:[a-z-]+\s+){0,2}?(?P<noun>strike|airstrike|attack|bombing|shelling|massacre|ambush|explosion|"
+    r"blast|raid|bombardment|assault|executions|killings)\b", re.I)
+# "denied the UN findings", "rejected the ministry's figures": the source whose claim it denies.
+_NAMED_DENIAL = re.compile(
+    r"\b(?:denied|denies|deny|rejected|dismissed|refuted|disputed|contradicted)\s+(?:the\s+)?"
+    r"(?P<name>(?:[\w-]+\s+){0,3}?[\w-]+?)(?:['’]s)?\s+(?:findings|report|reports|claims?|figures?|"
+    r"allegations?|accusations?|account|statements?|assertions?|estimates?|numbers)\b", re.I)
+_NOT_NAMES = frozenset("this these that those such all its their his her these earlier initial latest new "
+                       "previous preliminary".split())
+
+
+def _tokens(name: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"[\w-]+", name.casefold()) if w not in {"the", "of", "a", "an"})
+
+
+def _named_source(text: str) -> frozenset[str]:
+    """The words of the source a denial names, empty where it names none ("these claims")."""
+    m = _NAMED_DENIAL.search(text[:MAX_CHARS])
+    return _tokens(m["name"]) - _NOT_NAMES if m else frozenset()
