@@ -40,7 +40,7 @@ def test_create_app_defaults(seed_store: Path) -> None:
     try:
         assert app.config["MAX_CONTENT_LENGTH"] == Settings().max_request_bytes
         assert app.extensions["kg"].settings.allow_update is False
-        assert {bp for bp in app.blueprints} == {"sparql", "linked_data", "exports"}
+        assert {bp for bp in app.blueprints} == {"sparql", "linked_data", "exports", "pages"}
     finally:
         app.extensions["kg"].close()
 

@@ -4,7 +4,7 @@
 query worker pool (started on first use, or at once by :func:`run_server`) and
 the export cache live in ``app.extensions["kg"]``; blueprints: ``sparql``
 (/sparql), ``linked_data`` (/id/..., /ontology, /context.jsonld), ``exports``
-(/export.*, /queries). Every error answers ``{ok, error, status}``.
+(/export.*, /queries), ``pages`` (/, /events; kg/serve/views.py). Every error answers ``{ok, error, status}``.
 """
 
 from __future__ import annotations
@@ -75,11 +75,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["kg"] = services
     atexit.register(services.close)
 
-    from kg.serve import exports, linked_data, sparql
+    from kg.serve import exports, linked_data, sparql, views
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(linked_data.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(views.bp)  # /, /events and the HTML of /id/... (pages for people)
     register_error_handlers(app)
 
     @app.before_request
@@ -103,18 +104,6 @@ def create_app(settings: Settings | None = None) -> Flask:
         pool = services._pool
         return app.json.response({"ok": True, "version": version,
                                   "workers": pool.alive() if pool else 0, "size": settings.workers})
-
-    @app.get("/")
-    def index() -> Response:
-        from kg.serve import pages
-
-        body = ('<h1>Chronicon</h1><ul><li><a href="/sparql">SPARQL endpoint</a> (service description)</li>'
-                '<li><a href="/queries">Canned queries</a></li><li><a href="/ontology">Ontology</a></li>'
-                '<li><a href="/context.jsonld">JSON-LD context</a></li><li>Exports: '
-                + ", ".join(f'<a href="/export.{e}">.{e}</a>' for e in exports.EXPORTS) + "</li></ul>")
-        response = Response(pages.page("Chronicon", body), content_type="text/html; charset=utf-8")
-        response.headers["Content-Security-Policy"] = pages.CSP
-        return response
 
     return app
 

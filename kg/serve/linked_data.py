@@ -103,7 +103,9 @@ def resource(rest: str) -> Response:
     else:
         raise NotFound(f"nothing is known about {base}{rest}")
     if fmt is HTML:
-        return _respond(pages.resource_page(node.value, base, triples, incoming, _labels(store, triples + incoming)), fmt)
+        from kg.serve.views import resource_html  # events, agents, places, claims get pages of their own
+
+        return _respond(resource_html(store, node, base, triples, incoming, _labels(store, triples + incoming)), fmt)
     return _respond(serialize(triples + incoming, fmt), fmt)
 
 
