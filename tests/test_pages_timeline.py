@@ -148,3 +148,11 @@ def test_nothing_dated_gives_no_svg_and_hostile_text_is_escaped() -> None:
     svg = timeline_svg([claim(0, "2014-03-02", evil, text=evil)], "2014-03-01", None, evil)
     assert "<script>" not in svg
     ET.fromstring(svg)  # still well-formed
+
+
+def test_counts_inside_marks_fit() -> None:
+    claims = [claim(0, "1942-08-23", figures=(Figure(40000, "Killed", "Exact"),)),
+              claim(1, "1943-02-02", figures=(Figure(91000, "Captured", "Exact"),)),
+              claim(2, "1942-10-02", figures=(Figure(1500, "Killed", "Exact"),))]
+    svg = timeline_svg(claims, "1942-08-23", "1943-02-02", "Stalingrad")
+    assert re.findall(r'class="tl-count"[^>]*>([^<]+)<', svg) == ["40k", "91k"]  # 1.5k would not fit its small mark

@@ -401,8 +401,9 @@ def timeline_svg(claims: list[ClaimView], start: str | None, end: str | None, ti
         colour = COLOURS.get(m.claim.stance, OTHER_COLOUR)
         fill, extra = (("#ffffff", ' stroke-dasharray="3 2"') if m.vague else (colour, ""))
         stroke = colour if m.vague else "#ffffff"
-        count = (f'<text class="tl-count" x="{m.x:.1f}" y="{m.y + 4:.1f}">{m.total}</text>'
-                 if m.total is not None and m.r >= 11 else "")
+        label = _compact(m.total) if m.total is not None else ""
+        count = (f'<text class="tl-count" x="{m.x:.1f}" y="{m.y + 3.5:.1f}">{label}</text>'
+                 if label and m.r >= 9 and _text_width(label, 10.5) + 4 <= 2 * m.r else "")
         classes = f"mark stance-{escape(m.claim.stance.lower(), quote=True)}" + (" disputed" if m.claim.disputed_by else "")
         out.append(f'<a href="#{m.claim.anchor}"><g class="{classes}" data-claim="{escape(m.claim.iri, quote=True)}" '
                    f'data-date="{escape(m.claim.date or "", quote=True)}"><title>{escape(_title(m.claim))}</title>'
@@ -410,6 +411,17 @@ def timeline_svg(claims: list[ClaimView], start: str | None, end: str | None, ti
                    f'stroke-width="{1.8 if m.vague else 1.2}"{extra}/>{count}</g></a>')
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _compact(n: int) -> str:
+    """A count short enough to sit in its mark: 71, 1.5k, 40k, 2.1M."""
+    if n < 1000:
+        return str(n)
+    for size, unit in ((1_000_000, "M"), (1000, "k")):
+        if n >= size:
+            value = n / size
+            return (f"{value:.1f}".rstrip("0").rstrip(".") if value < 10 else f"{value:.0f}") + unit
+    return str(n)
 
 
 def _year_at(seg: _Segment, x: float) -> int:
