@@ -131,10 +131,14 @@ class Writer:
         """Remove a named graph, and from the default graph what no other graph holds."""
         if not self.store.contains_named_graph(graph):
             return
-        self.store.update(
-            "DELETE { ?s ?p ?o } WHERE { GRAPH $g { ?s ?p ?o } "
-            "FILTER NOT EXISTS { GRAPH ?h { ?s ?p ?o } FILTER(?h != $g) } }".replace("$g", str(graph))
-        )
+        only_here = "{ GRAPH $g { ?s ?p ?o } FILTER NOT EXISTS { GRAPH ?h { ?s ?p ?o } FILTER(?h != $g) } }"
+        self.store.update(("DELETE { ?s ?p ?o } WHERE " + only_here).replace("$g", str(graph)))
+        # Oxigraph's DELETE skips a solution that binds a template variable to a blank node, so
+        # the triples with blank nodes (the ontology's OWL lists) would pile up in the default
+        # graph at every rebuild: remove those one by one.
+        blank = "SELECT ?s ?p ?o { GRAPH $g { ?s ?p ?o } FILTER(isBlank(?s) || isBlank(?o)) " + only_here[1:]
+        for row in list(self.store.query(blank.replace("$g", str(graph)))):  # type: ignore[union-attr]
+            self.store.remove(ox.Quad(row["s"], row["p"], row["o"], ox.DefaultGraph()))
         self.store.remove_graph(graph)
 
     def bulk_load(self, graphs: dict[str, list[str]]) -> None:
@@ -152,6 +156,15 @@ class Writer:
         checked, so the loader's IRI validation is skipped (``lenient``): it would
         check every term a second time. The default graph is a set: duplicates vanish.
         """
+        if b"_:" in nquads + ntriples:
+            # Both loaders give blank nodes fresh ids per document: the named graph's and the default
+            # graph's copies would differ, and the default graph would gain a copy at every rebuild.
+            # pyoxigraph's parser keeps the labels (the ontology's are stable), so parse instead.
+            named = ox.parse(nquads, format=ox.RdfFormat.N_QUADS, lenient=True) if nquads else []
+            default = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True) if ntriples else []
+            self.store.bulk_extend(named)
+            self.store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in default)
+            return
         # The bulk loader writes and ingests new files: ~0.1 s a call whatever the size.
         # A few articles (an incremental build) go faster through an ordinary load.
         load = self.store.bulk_load if len(nquads) + len(ntriples) > SMALL_LOAD else self.store.load
