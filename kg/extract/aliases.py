@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from kg.extract.countries import COUNTRIES
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -84,7 +86,7 @@ TITLES = _words(
     "col col. gen gen. maj maj. lt lt. cpl cpl. sgt sgt. capt capt. cmdr brig brig. adm adm. dr dr. "
     "mr mr. mrs mrs. sir marshal general colonel major captain lieutenant sergeant corporal admiral "
     "commander president chancellor king queen prince princess emperor empress pope sheikh emir "
-    "premier minister-president field lord lady saint st st."
+    "premier minister-president field lord lady"
 )
 # The last word of a capitalised name that makes it a group.
 ACTOR_HEADS = _words(
@@ -110,7 +112,8 @@ PLACE_KEEP = _words(
     "bridge bridges mosque mosques church prison prisons hill hills mountain mountains creek "
     "river road roads pike dam palace factory station stadium hospital consulate embassy "
     "island islands coast port crossing junction intersection gate wall souq market lake "
-    "governorate province canal valley field airfield refinery barracks"
+    "governorate province canal valley field airfield refinery barracks temple cathedral museum university "
+    "castle citadel theatre theater monastery shrine tomb fortress"
 )
 # Generic words dropped from the name (rule F): "Baboulin town" → "Baboulin".
 PLACE_DROP = _words("town towns village villages city district districts area neighbourhood "
@@ -119,13 +122,13 @@ PLACE_DROP = _words("town towns village villages city district districts area ne
 PLACE_OF = PLACE_KEEP | PLACE_DROP | _words(
     "outskirts part parts centre center edge heart most much half rest east west north south "
     "northeast northwest southeast southwest countryside farm farmhouse inn streets siege fall "
-    "governor mayor capture outskirt vicinity entrance crossroads areas enclave"
+    "governor mayor capture outskirt vicinity entrance crossroads areas enclave capital"
 )
 # The nouns of PLACE_OF that name a settlement or estate: "the inn of La Belle Alliance" is a
 # place even though "Alliance" heads group names.
 PLACE_OF_STRONG = _words("town towns city village villages district districts suburb suburbs "
                          "outskirts farm farmhouse inn province governorate neighbourhood "
-                         "neighborhood governor mayor")
+                         "neighborhood governor mayor capital")
 # Words that may follow a place name: prepositions, conjunctions, auxiliaries, adverbs.
 # Any other lowercase word after a name makes it a modifier ("the Confederate line").
 FOLLOW_PLACE = _words(
@@ -152,7 +155,7 @@ COMPASS = _words(
 NATIONALITY = _words(
     "soviet dutch greek thai swiss french british irish welsh scottish kurdish arab shia shiite "
     "sunni alawite druze yazidi jewish muslim christian catholic western eastern northern southern "
-    "islamic turkish polish danish swedish finnish spanish german us u.s uk usa"
+    "islamic turkish polish danish swedish finnish spanish german us u.s uk usa roman ottoman byzantine mongol serb croat bosniak"
 )
 NATIONALITY_ENDINGS = ("ian", "ean", "can", "yan", "ese", "ani", "qi", "eli", "eni", "udi", "ati", "ali")
 # Capitalised words that open a sentence but name nothing.
@@ -178,8 +181,15 @@ ACTOR_ALIASES = {"allied": "Allies", "confederate": "Confederates", "axis": "Axi
 
 
 def is_nationality(word: str) -> bool:
-    """An adjective of nationality or faith ("Syrian", "Iraqi", "Shia"), by list or by ending."""
+    """An adjective of nationality or faith ("Syrian", "Iraqi", "Shia"), by list, by a state's
+    name ("Rwandan", "Ugandan", "Cuban") or by ending."""
     low = word.lower()
-    return low in NATIONALITY or (
+    return is_demonym(word) or (
         len(low) > 3 and not word.isupper() and low.endswith(NATIONALITY_ENDINGS) and "-" not in low
     )
+
+
+def is_demonym(word: str) -> bool:
+    """A sure adjective of nationality or faith: listed, or a state's name + "n" ("Rwandan")."""
+    low = word.lower()
+    return low in NATIONALITY or (low.endswith("n") and word[:-1] in COUNTRIES)

@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from kg.extract import aliases as V
+from kg.extract.countries import COUNTRIES
 
 MAX_TOKENS = 1500  # a clause longer than this is not prose; read its start only
 _TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?![\d,]\d)|\w+(?:[-'’/]\w+)*|\S")
@@ -27,14 +28,14 @@ _EXPLETIVE = re.compile(
 )
 # Verbs whose object "it" is a place or thing: "captured it", "had blown it up".
 _THING_VERBS = V._words("captured took seized recaptured retook held hold lost abandoned entered stormed "
-                        "shelled bombed struck hit destroyed blown blew besieged surrounded")
+                        "shelled bombed struck hit destroyed blown blew besieged surrounded shot downed sank damaged")
 _THING_PASSIVE = re.compile(r"^(?:was|had been|has been|were) (?:\w+ly )?(?:hit|destroyed|damaged|captured|taken|"
                             r"shelled|bombed|struck|razed|blown|seized|recaptured|retaken|flooded)\b")
 _SETTLEMENT = frozenset({"city", "town", "village"})
 # Words that may stand between "the" and a generic that points back: "the surrounding province".
 _ANAPHOR_ADJ = V._words("surrounding same nearby besieged embattled whole entire old northern southern "
                         "eastern western central devastated flooded captured")
-_PROVINCE = frozenset({"province", "governorate", "region", "oblast"})
+_PROVINCE = frozenset({"province", "governorate", "region", "oblast", "territory", "prefecture", "county"})
 
 
 @dataclass
@@ -287,16 +288,37 @@ class Discourse:
             return next((p for p in reversed(history) if self.types.get(p, set()) & kinds), None)
 
         if generic in _SETTLEMENT:
-            # A town named in this clause or the last one, else the event's own, else the last typed.
+            # A place called a town in this clause or the last one; else the first place of the
+            # nearest of the last two clauses that may be a settlement ("Qayyarah itself was
+            # retaken ...; ... the oil wells around the town"); else the event's own; else the
+            # last typed. An aside named long before ("the ancient city of X") never wins
+            # over the event's own city.
             near = [p for pool in self.recent_places[-1:] for p in pool] + here
             near_typed = next((p for p in reversed(near) if generic in self.types.get(p, set())), None)
-            return near_typed or self.home_settlement or typed({generic}) or next(
-                (p for p in reversed(history) if not self.types.get(p)), None)
+            # "the city" is the event's own city unless the text just called another one a city.
+            order = ([self.home_settlement, self._recent_settlement(generic, []), typed({generic})] if generic == "city"
+                     else [self._recent_settlement(generic, here), self.home_settlement, typed({generic})])
+            found = near_typed or next((p for p in order if p), None)
+            if found:
+                self.add_type(found, generic)  # "the town" makes it a town: "the city" is another
+            return found or next((p for p in reversed(history) if not self.types.get(p)), None)
         if generic in _PROVINCE:
             cands = [p for p in reversed(history) if self.types.get(p, set()) & _PROVINCE]
             home = (self.home_province or "").split()[:1]
             return next((p for p in cands if p.split()[:1] == home), None) or self.home_province or (cands[0] if cands else None)
         return typed({generic} | ({"river", "creek"} if generic in {"river", "creek"} else set()))
+
+    def _recent_settlement(self, generic: str, here: list[str]) -> str | None:
+        """The first place of this clause (`here`, before the phrase), else of the nearer of the
+        last two clauses that names one, where it may be this kind of settlement: no country,
+        province or thing typed otherwise. The caller passes no `here` for "the city": a city
+        named before it in the same clause is not it ("Bashiqa, north-east of the city")."""
+        for pool in (here, *reversed(self.recent_places[-2:])):
+            cands = [p for p in pool if p not in COUNTRIES and p != self.home_province
+                     and not (self.types.get(p, set()) - {generic})]
+            if pool:
+                return cands[0] if cands else None
+        return None
 
     def remember(self, places: list[str], actors: list[tuple[str, str]], persons: list[str]) -> None:
         self.recent_places = [*self.recent_places[-30:], places]

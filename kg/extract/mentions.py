@@ -26,23 +26,25 @@ from functools import lru_cache
 
 from kg.extract import aliases as V
 from kg.extract.discourse import Actor, Discourse, Tok, singular, tokenize
+from kg.extract.namespans import _ACRONYM, ORG_HEADS, Span, _person_like, place_abbreviation, span_at
 from kg.model import EventRecord, Gazetteer
 
-_CONNECT = frozenset("of de du des von van der den la le al el bin ibn da di y".split())
-_ACRONYM = re.compile(r"[A-Z][A-Z.]{1,7}(?:/[A-Z]{2,6})?")
 _PASSIVE_PLACE = V._words("captured taken seized recaptured retaken besieged shelled bombed liberated "
                           "surrounded encircled overrun stormed flooded evacuated")
 _PLACE_NAME_HEADS = V.PLACE_KEEP | V._words("woods lane pike street avenue square republic city mountains centre center")
+# Nouns that end like adverbs or participles: "German supply lines", "Allied armoured units".
+_NOUNS_LIKE_ADVERBS = V._words("supply supplies assembly family rally ally anomaly monopoly reed seed feed shed bed")
+_INTRODUCED = re.compile(r"(?<=\w )\(([A-Z][A-Za-z]{0,4}-?\d{1,4}[A-Za-z]?)\)")
+# Landmarks: a name with one of these words is a place ("Temple of Bel", "Mosul Museum",
+# "Great Mosque of al-Nuri"), never a group.
+_LANDMARKS = V._words("temple mosque church cathedral museum hospital university bridge dam airport palace castle "
+                      "citadel square market stadium prison theatre theater monastery shrine tomb fortress "
+                      "neighbourhood neighborhood district quarter")
+_NEARBY = V._words("nearby neighbouring neighboring surrounding adjacent")
+# Plural places before "such as": "villages ..., such as Onna and Castelnuovo".
+_PLACE_PLURALS = V._words("villages towns cities districts neighbourhoods neighborhoods suburbs areas provinces "
+                          "regions places sites settlements")
 _ALONG = V._words("down up along across over crossing crossed reached beyond on")
-
-
-@dataclass
-class Span:
-    i: int  # first token
-    j: int  # one past the last token
-    label: str = ""
-    kind: str | None = None  # from the gazetteer, or "shared:<generic>"
-    initial: bool = False  # opens the clause: "Rebels", "Turnout" may be common words
 
 
 @dataclass
@@ -63,6 +65,9 @@ def find_mentions(
     :returns: one (places, actors) pair per clause.
     """
     reader = _Reader(event, gazetteer)
+    # "The March 23 Movement (M23)": a code with digits that the text introduces in brackets
+    # names a group from then on ("the M23 captured ..."), unlike a model ("T-72").
+    reader.known_codes = frozenset(m for c in clauses for m in _INTRODUCED.findall(c[:4000]) if any(ch.isdigit() for ch in m))
     parsed = [reader.parse(c) for c in clauses]
     reader.pass_one(parsed)
     return [reader.read(c) for c in parsed]
@@ -81,11 +86,6 @@ def _index(names: frozenset[str]) -> dict[str, list[tuple[str, ...]]]:
     return index
 
 
-def _person_like(toks: list[Tok]) -> bool:
-    """A title or initials: "Col. Afif al-Suleimani", "Joseph K. F. Mansfield"."""
-    return any(t.low in V.TITLES for t in toks[:-1]) or any(t.text == "." for t in toks)
-
-
 class _Reader:
     def __init__(self, event: EventRecord, gazetteer: Gazetteer) -> None:
         side_names = {a for s in event.sides for a in s} | {u for pair in event.units for u in pair}
@@ -99,6 +99,7 @@ class _Reader:
         self.memory: dict[str, str] = {}  # name → kind a strong cue gave it somewhere
         self.mid_caps: set[str] = set()  # words seen capitalised away from a clause's start
         self.talk = Discourse(event.places, event.located_in)
+        self.known_codes: frozenset[str] = frozenset()
 
     # --- step 1: names -----------------------------------------------------------
 
@@ -107,7 +108,7 @@ class _Reader:
         clause = _Clause(text, toks)
         i = 0
         while i < len(toks):
-            span = self._gazetteer_at(toks, i) or self._span_at(toks, i)
+            span = self._gazetteer_at(toks, i) or span_at(toks, i, self.known_codes)
             if span:
                 span.label = text[toks[span.i].start : toks[span.j - 1].end]
                 span.initial = i == 0 or toks[i - 1].text in {'"', "(", "'", ":"}
@@ -130,46 +131,6 @@ class _Reader:
                 return Span(i, i + n, kind=kind)
         return None
 
-    def _span_at(self, toks: list[Tok], i: int) -> Span | None:
-        t = toks[i]
-        nxt = toks[i + 1] if i + 1 < len(toks) else None
-        initial = len(t.text) == 1 and t.text.isupper() and nxt is not None and nxt.text == "."
-        if re.fullmatch(r"\d+(?:st|nd|rd|th)", t.low):
-            if not (nxt and nxt.cap):
-                return None
-        elif not t.cap or (t.low in V.FUNCTION_WORDS and not initial):
-            return None
-        elif any(ch.isdigit() for ch in t.text) and not (nxt and nxt.low in V.PLACE_KEEP):
-            return None  # "MiG-23": a model, unless a generic follows ("M-5 highway")
-        j = i + 1
-        while j < len(toks) and not toks[j - 1].poss:
-            nxt, prev = toks[j], toks[j - 1]
-            if nxt.text == "." and len(prev.text) <= 3 and prev.text[:1].isupper() and (
-                len(prev.text) == 1 or prev.low not in V.FUNCTION_WORDS
-            ):
-                j += 1  # an initial or a title: "J.", "O'B.", "Col."
-            elif nxt.cap and nxt.low not in V.FUNCTION_WORDS and not any(ch.isdigit() for ch in nxt.text):
-                j += 1
-            elif re.fullmatch(r"\d+(?:st|nd|rd|th)", nxt.low) and j + 1 < len(toks) and toks[j + 1].cap:
-                j += 1  # "German 6th Army"
-            elif nxt.text == '"' and j + 3 < len(toks) and toks[j + 1].cap and toks[j + 2].text == '"' and toks[j + 3].cap:
-                j += 3  # Thomas J. "Stonewall" Jackson
-            elif nxt.low in _CONNECT and j + 1 < len(toks) and toks[j + 1].cap and toks[j + 1].low not in V.FUNCTION_WORDS:
-                j += 1
-            elif nxt.text.isdigit() and j - i == 1 and not _ACRONYM.fullmatch(prev.text):
-                j += 1  # "Observatory 45"
-                break
-            else:
-                break
-        while j > i + 1 and toks[j - 1].text in {".", '"'} | _CONNECT and not (
-            toks[j - 1].text == "." and len(toks[j - 2].text) <= 3 and toks[j - 2].text[:1].isupper()
-            and j < len(toks) and toks[j].cap
-        ):
-            j -= 1
-        if toks[j - 1].text == "." and j - i > 1 and len(toks[j - 2].text) > 1:
-            j -= 1
-        return Span(i, j)
-
     # --- step 2: what the article makes plain ------------------------------------
 
     def pass_one(self, clauses: list[_Clause]) -> None:
@@ -191,7 +152,9 @@ class _Reader:
                 rest = rest[1:]  # "Ukrainian President Petro Poroshenko" → "Petro Poroshenko"
             elif V.is_nationality(rest[0].text) and not {t.low for t in rest[1:]} <= V.ACTOR_HEADS | {
                 "air", "armed", "special", "national", "republican"
-            }:  # "Syrian Army", "Turkish Air Force": there the nationality is part of the name
+            } and not (len(rest) >= 3 and rest[-1].low in V.ACTOR_HEADS | ORG_HEADS):
+                # "Syrian Army", "Turkish Air Force", "Southern African Development Community":
+                # there the nationality is part of the name
                 rest = rest[1:]
             else:
                 break
@@ -204,7 +167,8 @@ class _Reader:
         label, last = s.label, c.toks[s.j - 1]
         single = s.j - s.i == 1
         nxt = toks[s.j].low if s.j < len(toks) else ""
-        before_noun = nxt.isalpha() and toks[s.j].text.islower() and nxt not in V.FOLLOW_PLACE and not nxt.endswith(("ed", "ly"))
+        before_noun = nxt.isalpha() and toks[s.j].text.islower() and nxt not in V.FOLLOW_PLACE and (
+            not nxt.endswith(("ed", "ly")) or nxt in _NOUNS_LIKE_ADVERBS)
         # "the Confederate line", "the French army": a name before a noun modifies it.
         modifier = before_noun and s.i > 0 and toks[s.i - 1].low in {"the", "a", "an"}
         if (any(w in V.NOT_NAMES for w in words) and words[-1] not in _PLACE_NAME_HEADS or nxt in V.NOT_NAMES_AFTER
@@ -217,7 +181,11 @@ class _Reader:
             return ("skip" if V.is_nationality(held.group(1)) else "actor"), True
         if single and V.is_nationality(label):
             return ("skip" if before_noun or nxt in {":", "$"} or not nxt.isalpha() and nxt not in {"", ",", ")"} else "actor"), True
-        acronym = bool(_ACRONYM.fullmatch(label))
+        acronym = bool(_ACRONYM.fullmatch(label)) or label in self.known_codes
+        if place_abbreviation(toks[s.i : s.j]) or (
+            not last.poss and any(w in _LANDMARKS for w in words) and (words[-1] in _LANDMARKS or "of" in words)
+        ):
+            return "place", True  # "St. Vith", "the Temple of Bel", "the Mosul Museum"
         if acronym and s.i and toks[s.i - 1].text[:1].isdigit() and nxt not in V.PARTICIPANTS | V.PERSON_NOUNS:
             return "skip", True  # "20 TOW missiles"
         if any(x.low in {"inhabited", "populated"} for x in toks[max(0, s.i - 4) : s.i]):
@@ -263,12 +231,15 @@ class _Reader:
     def _place_context(self, toks: list[Tok], i: int) -> bool:
         """A place preposition or verb ("in", "near", "reached"), or "the town of", before token i."""
         k = i - 1
-        skip = {"the"} | V.COMPASS
+        skip = {"the"} | V.COMPASS | _NEARBY
         while k >= 0 and toks[k].low in skip:
             k -= 1
         if k < 0:
             return False
         w, before = toks[k].low, toks[k - 1].low if k else ""
+        if w == "as" and before == "such" or w == ":":
+            # "villages ..., such as Onna", "the last three districts ...: Zanjili, al-Shifa"
+            return any(t.low in _PLACE_PLURALS for t in toks[max(0, k - 10) : k - 1])
         if w == "of":
             return before in V.PLACE_OF
         if w == "to":
@@ -282,7 +253,7 @@ class _Reader:
         if n == 0 or _person_like(c.toks[s.i : s.j]) or c.toks[s.j - 1].poss:
             return False
         prev = c.spans[n - 1]
-        between = [t.low for t in c.toks[prev.j : s.i] if t.low not in V.COMPASS and t.low != "the"]
+        between = [t.low for t in c.toks[prev.j : s.i] if t.low not in V.COMPASS | _NEARBY and t.low != "the"]
         if between not in (["and"], [","], ["or"], [",", "and"]) or not any(i == prev.i for i, _ in places):
             return False
         nxt = c.toks[s.j] if s.j < len(c.toks) else None
@@ -307,10 +278,14 @@ class _Reader:
                 places.append((s.i, f"{name} {s.kind[7:]}".strip()))
                 continue
             kind, _ = self._classify(c, s, n, places)
-            if kind == "skip" and not (generics[n] and V.is_nationality(s.label)):
-                continue  # "Turkish consulate", "the Mediterranean coast" are places all the same
-            if generics[n] is not None:
-                label, actor_word = generics[n]
+            generic = generics[n]
+            if kind == "skip" and not (generic and V.is_nationality(s.label) and not (
+                    V.is_demonym(s.label) and generic[0] == name)):
+                # "Turkish consulate", "the Mediterranean coast" are places all the same; "a Christian
+                # town" is no place called Christian: a demonym is never a place.
+                continue
+            if generic is not None:
+                label, actor_word = generic
                 places.append((s.i, label))
                 if actor_word:
                     actors.append((s.i, actor_word, "group"))
@@ -322,7 +297,8 @@ class _Reader:
             label = V.ACTOR_ALIASES.get(name.lower(), name)
             words = [t.low for t in c.toks[s.i : s.j]]
             plural = label.endswith("s") and not label.endswith(("us", "ss", "is", "os")) and " " not in label
-            group = words[-1] in V.ACTOR_HEADS or bool(_ACRONYM.fullmatch(label)) or label.casefold() in self.agents or plural
+            group = (words[-1] in V.ACTOR_HEADS or bool(_ACRONYM.fullmatch(label)) or label in self.known_codes
+                     or label.casefold() in self.agents or plural)
             if s.i in speakers:
                 if not group:
                     persons.append(label)
@@ -364,8 +340,8 @@ class _Reader:
         for k in range(s.j, min(s.j + 3, len(toks))):
             w = toks[k].low
             if singular(w) in V.PLACE_KEEP or singular(w) in V.PLACE_DROP:
-                if k + 1 < len(toks) and toks[k + 1].low == "of" or not toks[k].text.islower():
-                    return None  # "the Union garrison of Harpers Ferry"
+                if (k + 1 < len(toks) and toks[k + 1].low == "of" and singular(w) not in V.PLACE_DROP | _LANDMARKS) or not toks[k].text.islower():
+                    return None  # "the Union garrison of Harpers Ferry"; but "the X neighbourhood of Mosul"
                 if all(V.is_nationality(t.text) or t.low in V.ACTOR_HEADS for t in name_toks) and (
                     actor_word or any(t.low in V.ACTOR_HEADS for t in name_toks)
                 ):
