@@ -126,9 +126,6 @@ def test_cli_build_fails_with_a_clear_message(tmp_path: Path, textless_claims: N
     assert result.exit_code == 0, result.output
 
 
-@pytest.mark.xfail(strict=True, reason="kg/store.py: writing() leaves the failed version's ox.Store referenced from the "
-                   "kept exception's traceback, so its RocksDB lock outlives the build in a long-lived process (fix: drop writer.store "
-                   "and store before rmtree in the except branch)")
 def test_a_failed_build_can_be_retried_in_the_same_process(tmp_path: Path, textless_claims: None) -> None:
     with pytest.raises(ShapeViolation) as caught:  # kept, as a CLI runner or a logger keeps it
         build(ONE, store=tmp_path / "s")
