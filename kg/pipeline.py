@@ -16,8 +16,10 @@ Worker processes get the gazetteer once (pool initializer), not with every task.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -178,6 +180,17 @@ def extract_chunks(paths: Sequence[str], gazetteer: Gazetteer, base: str, jobs: 
             yield chunk
 
 
+def _worker_start(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+    """Die with the build: after a ``kill -9`` of ``kg build`` its workers would otherwise wait for
+    work forever (each holds the other's end of the task pipe open, so none ever sees EOF)."""
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):
+        pass
+    if initializer is not None:
+        initializer(*initargs)
+
+
 def _map_chunks(fn: Callable[[list[str]], Any], items: list[str], jobs: int,
                 initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> Iterator[Any]:
     """``fn`` over chunks of ``items``, results in order; in worker processes when it pays."""
@@ -192,7 +205,7 @@ def _map_chunks(fn: Callable[[list[str]], Any], items: list[str], jobs: int,
         for c in chunks:
             yield fn(c)
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=initializer, initargs=initargs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_start, initargs=(initializer, initargs)) as pool:
         pending: list[Future[Any]] = []
         todo = iter(chunks)
         for c in todo:

@@ -40,6 +40,22 @@ LOCK = "build.lock"
 MANIFEST = "manifest.json"
 SMALL_LOAD = 2 * 1024 * 1024  # bytes below which a transactional load beats the bulk loader
 KEEP_VERSIONS = 3  # the current one and two before it, for readers still on them (hard links: cheap)
+_HELD_LOCKS: set[int] = set()  # descriptors of the build locks this process holds
+
+
+def _drop_locks_in_child() -> None:
+    """A forked child (a build's extraction worker) must not share the build lock (an flock
+    belongs to the open file, which fork shares): after a ``kill -9`` of the build, its
+    orphaned workers would keep the store locked and every later build would be refused."""
+    for fd in _HELD_LOCKS:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD_LOCKS.clear()
+
+
+os.register_at_fork(after_in_child=_drop_locks_in_child)
 
 
 def current_version(path: str | Path) -> Path | None:
@@ -191,7 +207,8 @@ def writing(path: str | Path, *, fresh: bool = False) -> Iterator[Writer]:
     path = Path(path)
     try:
         path.mkdir(parents=True, exist_ok=True)
-        lock = open(path / LOCK, "a+")  # noqa: SIM115 - held for the whole build
+        lock = os.open(path / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)  # held for the whole build
+        _HELD_LOCKS.add(lock)
     except OSError as exc:
         raise StoreError(_os_message(path, exc)) from None
     try:
@@ -231,7 +248,8 @@ def writing(path: str | Path, *, fresh: bool = False) -> Iterator[Writer]:
             raise
         _prune(path, target.name)
     finally:
-        lock.close()
+        _HELD_LOCKS.discard(lock)
+        os.close(lock)
 
 
 def _os_message(path: Path, exc: OSError) -> str:
