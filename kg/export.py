@@ -8,6 +8,7 @@ repeat them.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import BinaryIO
 
@@ -33,7 +34,10 @@ def export_from(store: ox.Store, fmt: str, output: BinaryIO) -> None:
     if f.name == "jsonld":
         write_jsonld(store, output)  # compact, framed around events, context inline
     elif f.datasets:
-        named = (q for q in store.quads_for_pattern(None, None, None) if not isinstance(q.graph_name, ox.DefaultGraph))
+        # Graph by graph: the store hands over only the named graphs' quads, where a
+        # filter in Python would also walk the default-graph copy (2x the quads: 63 s
+        # instead of 35 s for 10 000 articles).
+        named = itertools.chain.from_iterable(store.quads_for_pattern(None, None, None, g) for g in store.named_graphs())
         ox.serialize(named, output, f.oxigraph, prefixes=prefixes)
     else:
         store.dump(output, f.oxigraph, from_graph=ox.DefaultGraph(), prefixes=prefixes)
