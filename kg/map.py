@@ -72,14 +72,16 @@ def slug(name: str) -> str:
     text = re.sub(r"\s+", "_", text)
     text = _UNSAFE.sub(lambda m: quote(m.group(0), safe=""), text)
     text = text.replace("..", "%2E%2E")
-    return text.strip("_") or "_"
+    text = text.strip("_")
+    return "%2E" if text == "." else text or "_"
 
 
 def file_slug(stem: str) -> str:
     """An article's key from its file stem, keeping its case: "Battle_of_Aleppo_(2012-2016)"."""
     text = unicodedata.normalize("NFC", stem).replace(" ", "_")
     text = _UNSAFE.sub(lambda m: quote(m.group(0), safe=""), text)
-    return text.replace("..", "%2E%2E") or "_"
+    text = text.replace("..", "%2E%2E")
+    return "%2E" if text == "." else text or "_"  # a lone "." is a dot segment too (file "..md")
 
 
 class Minter:
