@@ -99,25 +99,37 @@ def test_a_failed_writer_block_releases_its_store_even_if_the_caller_keeps_the_w
 
 # --- kill -9 in the middle of a build ----------------------------------------------------------
 
-def kill_build_midway(store: Path, articles: Path, rng: random.Random) -> tuple[str, float]:
+def kill_build_midway(store: Path, articles: Path, rng: random.Random,
+                      wait: tuple[float, float] = (0.2, 1.0)) -> tuple[str, float]:
     """Start ``kg build`` on ``articles``, SIGKILL it once the new version is being written.
 
     :returns: the stray version's name and how long after it appeared the build was killed.
     """
-    old = versions(store)
+    old = {v: (store / v).stat().st_ctime_ns for v in versions(store)}  # a stray's name (and inode) is taken again
+
+    def fresh() -> list[str]:
+        found = []
+        for v in versions(store):
+            try:
+                if old.get(v) != (store / v).stat().st_ctime_ns:
+                    found.append(v)
+            except FileNotFoundError:
+                pass
+        return found
+
     process = subprocess.Popen([KG, "build", str(articles), "--store", str(store), "--jobs", "2"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 300
-        while not [v for v in versions(store) if v not in old]:
+        while not fresh():
             assert process.poll() is None, "the build ended before it wrote a new version: give it more articles"
             assert time.monotonic() < deadline
             time.sleep(0.01)
-        new = [v for v in versions(store) if v not in old][0]
+        new = fresh()[0]
         appeared = time.monotonic()
         while not any((store / new).glob("*.log")) and time.monotonic() - appeared < 5:
             time.sleep(0.01)  # RocksDB has opened it: writing has begun
-        time.sleep(rng.uniform(0.2, 1.0))
+        time.sleep(rng.uniform(*wait))
         assert process.poll() is None, "the build finished before the kill: give it more articles"
         delay = time.monotonic() - appeared
         os.kill(process.pid, signal.SIGKILL)
