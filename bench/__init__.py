@@ -1,0 +1,1 @@
+"""Benchmarks of Chronicon (issue 9): `make bench` runs bench.run."""
