@@ -129,6 +129,15 @@ def _values(substitutions: dict[ox.Variable, Any] | None) -> str:
     return f"\nVALUES ({names}) {{ ({terms}) }}\n"
 
 
+def _iris(graphs: Any) -> list[str]:
+    """Graph names as pyoxigraph takes them (one node, a list, DefaultGraph) → IRIs for the protocol."""
+    if graphs is None:
+        return []
+    if not isinstance(graphs, (list, tuple, set, frozenset)):
+        graphs = [graphs]
+    return [g.value for g in graphs if isinstance(g, ox.NamedNode)]
+
+
 class RemoteReader:
     """A read interface to a server's dataset, shaped like a read-only ``pyoxigraph.Store``.
 
@@ -140,19 +149,31 @@ class RemoteReader:
         self.endpoints = Endpoints.of(url)
         self.http = _Http()
 
-    def raw(self, text: str, accept: str) -> tuple[int, str, bytes]:
-        """POST a query; return the server's (status, content type, body) untouched."""
-        return self.http.request("POST", self.endpoints.query, text.encode("utf-8"),
+    def raw(self, text: str, accept: str, *, default_graph: Iterable[str] = (), named_graphs: Iterable[str] = ()
+            ) -> tuple[int, str, bytes]:
+        """POST a query; return the server's (status, content type, body) untouched.
+
+        :param default_graph: ``default-graph-uri`` values of the SPARQL protocol.
+        :param named_graphs: ``named-graph-uri`` values.
+        """
+        dataset = [("default-graph-uri", g) for g in default_graph] + [("named-graph-uri", g) for g in named_graphs]
+        url = self.endpoints.query + (("&" if "?" in self.endpoints.query else "?") + urlencode(dataset) if dataset else "")
+        return self.http.request("POST", url, text.encode("utf-8"),
                                  {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept})
 
-    def query(self, text: str, substitutions: dict[ox.Variable, Any] | None = None, **_: Any) -> Any:
+    def query(self, text: str, substitutions: dict[ox.Variable, Any] | None = None, *,
+              default_graph: Any = None, named_graphs: Any = None, **_: Any) -> Any:
         """Run a query; SELECT/ASK give pyoxigraph's result objects, CONSTRUCT/DESCRIBE a list of triples.
+
+        The keywords are ``pyoxigraph.Store.query``'s: ``substitutions`` become a trailing
+        VALUES clause, ``default_graph``/``named_graphs`` the protocol's dataset parameters.
 
         :raises QueryError: when the server refuses the query (400).
         :raises StoreError: when the server fails or cannot be reached.
         """
         status, ctype, body = self.raw(text + _values(substitutions),
-                                       "application/sparql-results+json, application/n-triples;q=0.9")
+                                       "application/sparql-results+json, application/n-triples;q=0.9",
+                                       default_graph=_iris(default_graph), named_graphs=_iris(named_graphs))
         if status == 400:
             raise QueryError(f"malformed query: {body[:300].decode('utf-8', 'replace').strip()}")
         _check(status, body, self.endpoints.query)

@@ -119,3 +119,18 @@ def _rebuilt(remote: RemoteReader, articles: Path, server: str) -> None:
     # the default graph is still the union of what is left, each triple once
     union = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != <urn:x-chronicon:build-manifest>) } }"
     assert count(remote) == count(remote, union)
+
+
+@pytest.mark.slow
+def test_the_reader_takes_the_protocol_dataset_of_a_query(server: str, seeds_dir: Path) -> None:
+    build([seeds_dir], store=server)
+    graph = ox.NamedNode("https://w3id.org/chronicon/id/article/Battle_of_Waterloo")
+    with RemoteReader(server) as remote:
+        one = count(remote, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+        assert count(remote) > one
+        assert int(next(iter(remote.query(COUNT, default_graph=[graph])))["n"].value) == one
+        label = ox.Variable("l")
+        rows = list(remote.query("SELECT ?l WHERE { ?e a <https://w3id.org/chronicon/event#Event> ; "
+                                 "<http://www.w3.org/2000/01/rdf-schema#label> ?l }",
+                                 substitutions={label: ox.Literal("Battle of Waterloo")}))
+        assert [r["l"].value for r in rows] == ["Battle of Waterloo"]
