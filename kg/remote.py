@@ -185,10 +185,10 @@ class RemoteReader:
         raise StoreError(f"{self.endpoints.query}: unexpected answer of type {ctype!r}")
 
     def dump(self, output: IO[bytes] | None = None, format: ox.RdfFormat = ox.RdfFormat.N_TRIPLES, *,
-             from_graph: ox.NamedNode | ox.DefaultGraph | None = None, **_: Any) -> bytes | None:
+             from_graph: ox.NamedNode | ox.DefaultGraph | None = None, **_options: Any) -> bytes | None:
         """A graph (default: the default graph) through the graph store, like ``Store.dump``."""
         target = "default" if from_graph is None or isinstance(from_graph, ox.DefaultGraph) else f"graph={quote(from_graph.value, safe='')}"
-        status, _, body = self.http.request("GET", f"{self.endpoints.data}?{target}", headers={"Accept": format.media_type})
+        status, _ctype, body = self.http.request("GET", f"{self.endpoints.data}?{target}", headers={"Accept": format.media_type})
         if status == 404:
             body = b""
         else:
