@@ -66,6 +66,7 @@ GLUED = [
     ("Uganda People's Defence Force", {"Uganda"}, ["Uganda People's Defence Force"]),
     ("Rwanda Defence Force", {"Rwanda"}, ["Rwanda Defence Force"]),
     ("US Army", set(), ["US Army"]),
+    ("Qatar Al-Nasr Brigade", {"Qatar"}, ["Qatar", "Al-Nasr Brigade"]),
 ]
 
 
@@ -87,6 +88,7 @@ PLACES = [
     ("Pescara Abruzzo Italy", set(), ["Pescara", "Abruzzo", "Italy"]),
     ("Khan Shaykhun Syria", set(), ["Khan Shaykhun", "Syria"]),
     ("Tel Aviv Israel", set(), ["Tel Aviv", "Israel"]),
+    ("Misrata Wadi al Hayaa District Libya", set(), ["Misrata", "Wadi al Hayaa District", "Libya"]),
 ]
 
 

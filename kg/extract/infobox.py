@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from kg.extract.countries import COUNTRIES
 from kg.extract.names import CONNECTORS, clean_name, split_glued, split_place, strip_article
 from kg.extract.span import parse_span
 from kg.model import Article, EventRecord, Gazetteer, Span
@@ -27,7 +28,7 @@ def extract_event(article: Article, gazetteer: Gazetteer) -> EventRecord:
     label = clean_name(article.subject)
     tags = [t for t in article.tags if t.strip()]
     part_of, side_tags, categories = _divide_tags(label, tags)
-    known = gazetteer.agents | gazetteer.places | gazetteer.events
+    known = gazetteer.agents | gazetteer.places | gazetteer.events | COUNTRIES
     sides, units = _sides(side_tags, known)
     places, located_in = _places(article.places, gazetteer.places | gazetteer.agents)
     return EventRecord(

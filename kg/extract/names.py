@@ -46,6 +46,8 @@ GENERIC_WORDS = GROUP_HEADS | frozenset(
 ARABIC_OPENERS = frozenset(
     "liwa liwaa jaysh jaish harakat harakah kataib kata'ib jabhat ahrar ansar saraya firqat faylaq junud jund tajamu".split()
 )
+# Articles written apart from their noun: "Jabal al Gharbi", "Ras el Ain".
+_LOOSE_PARTICLES = frozenset("al el ad ag ar as ash at az ez an ed es et ul".split())
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{2,}$")
 # First words of many two-word place names ("New York", "Khan Shaykhun", "Tel Aviv"):
 # such a pair is one place, not a place and the region it lies in.
@@ -172,6 +174,9 @@ def _split_place_part(part: str, known: Collection[str]) -> list[str]:
         start = n - 2
         while start > 0 and (_PARTICLE.match(tokens[start]) or tokens[start][:1].islower()):
             start -= 1
+        # "Jabal al Gharbi District": a lowercase particle binds the word before it too
+        while start > 1 and tokens[start - 1][:1].islower() and tokens[start - 1].lower() in CONNECTORS | _LOOSE_PARTICLES:
+            start -= 2
         inner = " ".join(tokens[:start])
         if start > 0 and _starts_name(tokens[0]) and not _DEMONYM.match(tokens[start]) and inner.lower() not in CONNECTORS:
             return [inner, " ".join(tokens[start:])]
