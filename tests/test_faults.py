@@ -146,7 +146,7 @@ def test_kill_9_in_the_middle_of_a_build_loses_nothing(fresh_store: Path, tmp_pa
     stray, delay = kill_build_midway(fresh_store, articles, random.Random(7))
     assert stray in versions(fresh_store)  # left behind, never published
     assert fingerprint(fresh_store) == before  # same version, same quads, same hash
-    assert len(open_read(fresh_store).query("SELECT * { ?s ?p ?o } LIMIT 5").__iter__().__next__()) >= 0
+    assert open_read(fresh_store).query("ASK { ?s ?p ?o }")  # readable
     # the next build (a small one) succeeds and removes the stray version
     seeds = _seed_copy(tmp_path / "seeds")
     _change_an_article(seeds, "after-the-kill")

@@ -65,8 +65,10 @@ def test_colliding_slugs_fail_with_both_file_names_and_merge_nothing(tmp_path: P
     assert report.built == ["Battle_of_Waterloo.md"]
     graphs = _graphs(store)
     assert not any("caf" in g.lower() or "siege" in g.lower() for g in graphs), graphs
-    labels = {r["l"].value for r in open_read(store).query("SELECT ?l { ?e a <https://w3id.org/chronicon/event#Event> ; "
-                                                               "<http://www.w3.org/2000/01/rdf-schema#label> ?l }")}
+    rows = open_read(store).query("SELECT ?l { ?e a <https://w3id.org/chronicon/event#Event> ; "
+                                  "<http://www.w3.org/2000/01/rdf-schema#label> ?l }")
+    assert isinstance(rows, ox.QuerySolutions)
+    labels = {r["l"].value for r in rows}
     assert not any("Caf" in x or "Siege" in x for x in labels), labels  # no merged resource
     done = subprocess.run([KG, "build", str(folder), "--store", str(tmp_path / "cli")], capture_output=True, text=True)
     assert done.returncode == 1 and f"{nfc}.md" in done.stderr and f"{nfd}.md" in done.stderr and "Traceback" not in done.stderr

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -117,6 +118,10 @@ def canary() -> Iterator[Canary]:
         c.close()
 
 
+def _shifted(m: re.Match[str], shift: int) -> str:
+    return str(int(m.group(1)) + shift)
+
+
 def synthetic_articles(target: Path, count: int) -> list[Path]:
     """``count`` articles made from the seeds: each a copy with its own subject, file name and numbers.
 
@@ -135,7 +140,8 @@ def synthetic_articles(target: Path, count: int) -> list[Path]:
         if match is not None:
             subject = match.group(1).strip().strip("'\"")
             text = text.replace(subject, f"{subject} {i}")
-        text = re.sub(r"\b(\d{2,3})\b", lambda m, shift=i % 7: str(int(m.group(1)) + shift), text, count=20)
+        shift = i % 7
+        text = re.sub(r"\b(\d{2,3})\b", partial(_shifted, shift=shift), text, count=20)
         path = target / f"{seeds[k].stem}_{i:05d}.md"
         path.write_text(text, encoding="utf-8")
         written.append(path)
