@@ -27,7 +27,7 @@ NUMBER_WORDS: dict[str, int] = {
 
 # Plural nouns for people, the heads of casualty figures ("18 regular soldiers").
 PERSON_NOUNS = _words(
-    "people persons civilians residents villagers inhabitants citizens men women children boys girls "
+    "people person persons civilians residents villagers inhabitants citizens men women children boys girls "
     "soldiers troops fighters rebels militants insurgents jihadists gunmen militiamen guerrillas "
     "terrorists attackers bombers snipers defenders combatants mercenaries recruits conscripts "
     "servicemen personnel members officers commanders leaders officials policemen police guards "
@@ -46,7 +46,7 @@ SINGULAR_PERSON_NOUNS = _words(
     "pilot sniper bomber official cleric imam priest student protester demonstrator volunteer "
     "diplomat ambassador consul governor mayor judge minister contractor driver engineer teenager "
     "peacekeeper observer monitor fixer interpreter translator bodyguard aide guide firefighter "
-    "tourist monk nun farmer shepherd spokesman gendarme cadet"
+    "tourist monk nun farmer shepherd spokesman gendarme cadet person"
 )
 # Things counted in the genre that are never casualties.
 NON_PERSON_NOUNS = _words(

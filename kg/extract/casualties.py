@@ -30,6 +30,7 @@ from kg.extract.aliases import (
     PERSON_NOUNS,
     SINGULAR_PERSON_NOUNS,
 )
+from kg.extract.tolls import outcome_after, subject_who, toll_kind
 from kg.model import CasualtyKind, CasualtyRecord, Qualifier
 
 MAX_TOKENS = 2000  # a clause longer than this is not prose; read its start only
@@ -102,6 +103,7 @@ class _Figure:
     np_end: int = 0  # first token after the counted noun phrase
     kind: CasualtyKind | None = None
     governed: bool = False  # the kind came from a verb before the figure ("killing 15")
+    outcome: bool = False  # "were left homeless": no casualty, and shares no neighbour's kind
 
 
 def find_casualties(clause: str) -> tuple[CasualtyRecord, ...]:
@@ -132,7 +134,7 @@ def find_casualties(clause: str) -> tuple[CasualtyRecord, ...]:
     for f in figures:
         if f.kind is None:
             continue
-        who = f.who or last_who or _subject_who(tokens, words, f.start)
+        who = f.who or last_who or subject_who(tokens, words, f.start)
         last_who = who or last_who
         records.append(CasualtyRecord(count=f.count, qualifier=f.qualifier, kind=f.kind, who=who))
     return tuple(records)
@@ -369,14 +371,17 @@ def _kinds(figures: list[_Figure], words: list[str], depth: list[int]) -> None:
             f.kind = _VERB_BEFORE[verb[-1]]
             f.governed = True
             continue
-        if "toll" in before:
-            f.kind = "killed"  # "the death toll rose to 35"
+        if toll := toll_kind(words, f.start):
+            f.kind = toll  # "the death toll rose to 35", "put the number of dead at 26"
             continue
         base = depth[f.start]
         limit = figures[n + 1].start if n + 1 < len(figures) else len(words)
         for j in range(f.end, min(limit, f.end + _WINDOW)):
             if depth[j] > base:
                 continue
+            if outcome_after(words, j):
+                f.outcome = True
+                break
             if kind := _kind_at(words, j):
                 f.kind = kind
                 break
@@ -386,13 +391,15 @@ def _kinds(figures: list[_Figure], words: list[str], depth: list[int]) -> None:
     for n in range(len(figures) - 2, -1, -1):
         f, g = figures[n], figures[n + 1]
         gap = words[f.end : g.start]
-        if f.kind is None and g.kind and len(gap) <= 12 and gap[-1:] in (["and"], [","], ["or"]):
+        if f.kind is None and not f.outcome and g.kind and len(gap) <= 12 and gap[-1:] in (["and"], [","], ["or"]):
             if not any(w in _NP_STOP - {"and", "or", "including"} for w in gap if depth[f.end] == 0):
                 f.kind = g.kind
     # Ellipsis: a bare figure shares the verb before it: "... killed in X and at least 15 in Y".
     # A second object of the same verb shares it too: "killed three journalists ... and their fixer".
     for n in range(1, len(figures)):
         f, prev = figures[n], figures[n - 1]
+        if f.outcome:
+            continue
         if f.kind is None and not f.head and prev.kind:
             f.kind = prev.kind
             f.who = f.who or prev.who
@@ -400,14 +407,3 @@ def _kinds(figures: list[_Figure], words: list[str], depth: list[int]) -> None:
             w in {"was", "were", "had", "has", "is", "are", ";"} for w in words[prev.end : f.start]
         ):
             f.kind = prev.kind
-
-
-def _subject_who(tokens: list[str], words: list[str], start: int) -> str:
-    """For a bare figure: the group whose losses the clause counts ("Confederate losses were ...")."""
-    for j in range(start - 1, 0, -1):
-        if words[j] in {"losses", "casualties", "lost"}:
-            k = j
-            while k > 0 and (tokens[k - 1][:1].isupper() or words[k - 1] in {"'s", "army"}):
-                k -= 1
-            return " ".join(tokens[k:j])
-    return ""

@@ -120,6 +120,12 @@ def find_dispute(i: int, clauses: Sequence[ClauseFacts]) -> int | None:
             for j in range(i - 1, max(-1, i - 12), -1):
                 if any(named & _tokens(s) for s in clauses[j].sources) and not set(clauses[j].sources) & set(me.sources):
                     return j
+        if not _BACK_REFERENCE.search(me.text[:MAX_CHARS]):
+            act = _denied_act(i, clauses)
+            if act is not None:
+                return act
+            if me.sources and set(clauses[i - 1].sources) == set(me.sources) and clauses[i - 1].paragraph == me.paragraph:
+                return None  # "France said ...; it denied having supplied them": its own account goes on
         for j in range(i - 1, max(-1, i - 4), -1):
             if not me.sources or set(clauses[j].sources) != set(me.sources):
                 return j
@@ -132,12 +138,59 @@ def find_dispute(i: int, clauses: Sequence[ClauseFacts]) -> int | None:
     return _other_figure(i, clauses)
 
 
+# "denied this", "denied the report", "denied it": the denial points at the claim before.
+_BACK_REFERENCE = re.compile(
+    r"\b(?:denied|denies|deny|rejected|dismissed|refuted)\s+(?:(?:this|it|these|those)\b(?!\s+(?:its|their|the)\b)|that(?=\s*(?:$|[,;.]|and\b|as\b|in\b|on\b))"
+    r"|(?:the|these|those|such|all)\s+(?:[\w'’-]+\s+){0,2}?(?:claims?|reports?|findings|allegations?|accusations?|"
+    r"accounts?|statements?|charges?|figures?))", re.I)
+_CAP_RUN = re.compile(r"(?:\b[A-Z][\w'’.-]*\s+)*\b[A-Z][\w'’.-]*")
+_DENIAL_VERB = re.compile(r"\b(?:denied|denies|deny|rejected|dismissed|refuted)\b", re.I)
+
+
+def _denier_words(me: ClauseFacts) -> frozenset[str]:
+    """The denier's side: the last word of each capitalised name in its subject and
+    sources ("Bosnian Serb officials" → serb; "The LNA spokesman X" → lna, x)."""
+    verb = _DENIAL_VERB.search(me.text[:MAX_CHARS])
+    subject = me.text[: verb.start()] if verb else ""
+    out = set()
+    for phrase in (subject, *me.sources):
+        for m in _CAP_RUN.finditer(phrase):
+            last = m.group().split()[-1].strip(".").casefold()
+            if last not in _NOT_NAMES and last not in {"the", "a", "an"} and len(last) > 1:
+                out.add(last)
+    return frozenset(out)
+
+
+def _figure_report(c: ClauseFacts) -> bool:
+    """A clause that only reports a toll: a figure with a source or revising one."""
+    return bool(c.figures) and bool(c.sources or _REVISION.search(c.text[:MAX_CHARS]))
+
+
+def _denied_act(i: int, clauses: Sequence[ClauseFacts]) -> int | None:
+    """"denied responsibility", "denied that Gharyan had fallen": the latest claim, a few back
+    in the paragraph, of an act by or against the denier's side, past the toll reports
+    and the denier's own words between (rule I: the claim whose content is denied)."""
+    me = clauses[i]
+    words = _denier_words(me)
+    if not words or figure_kinds(me.text):
+        return None
+    for j in range(i - 1, max(-1, i - 7), -1):
+        other = clauses[j]
+        if other.paragraph != me.paragraph:
+            return None
+        if (me.sources and set(other.sources) == set(me.sources)) or _figure_report(other):
+            continue
+        if words & _tokens(other.text):
+            return j
+    return None
+
+
 def _other_figure(i: int, clauses: Sequence[ClauseFacts]) -> int | None:
     """The claim where another source gives a figure of the same toll: in the same paragraph
     and day, or, where this clause names its happening ("when the strike ..."), a claim a
     few before that names it too ("killed by a coalition air strike")."""
     me = clauses[i]
-    mine = _figures(me) if me.sources else ()
+    mine = _figures(me) if me.sources or _REVISION.search(me.text[:MAX_CHARS]) else ()
     if not mine:
         return None
     for j in range(i - 1, max(-1, i - 10), -1):
@@ -161,6 +214,12 @@ def _other_figure(i: int, clauses: Sequence[ClauseFacts]) -> int | None:
     return None
 
 
+# "later counts put the number of dead at 26", "the final toll was 43": an estimate that
+# revises the figure a source gave just before, though it names no source of its own.
+_REVISION = re.compile(
+    r"\b(?:later|other|final|revised|subsequent|official|new|higher|lower|more\s+recent)\s+(?:[a-z-]+\s+)?"
+    r"(?:counts?|estimates?|tolls?|tall(?:y|ies)|figures?|totals?|historians|studies|research|investigations?)\b"
+    r"|\bput\s+the\s+(?:[\w-]+\s+){0,3}?(?:number|toll|count|figure|total)\b", re.I)
 # "when the strike set off explosives": a definite reference to one happening, which a
 # figure of another source for it disputes even days and paragraphs later.
 _HAPPENING = re.compile(
