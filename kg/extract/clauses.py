@@ -31,6 +31,15 @@ There Its Their His Her However Meanwhile Later Despite According Also Then When
 # The end of a sentence: its mark, closing quotes/brackets, citation markers ("[12]"), space.
 _BOUNDARY = re.compile(r"[.!?][\"”’)\]]{0,3}(?:\[\d{1,4}\]){0,6}\s+")
 _LOST_STOP = re.compile(r"(?<=[a-z0-9])\s+(?=(?:It|They|He|She|There|We|These)\s+[a-z])")
+# "... the terms of the agreement The Serbian side claimed ...": a capitalised determiner
+# after a lowercase word that no title follows ("by The Times", "in The Hague", "the film
+# The Battle of Algiers"), opening a noun phrase that a lowercase word ends.
+_LOST_STOP_DET = re.compile(
+    r"(?<=[a-z0-9])(?<!\bby)(?<!\bin)(?<!\bof)(?<!\bto)(?<!\bat)(?<!\bon)(?<!\bfor)(?<!\bfrom)(?<!\bwith)"
+    r"(?<!\band)(?<!\bor)(?<!\bthe)(?<!\bsaid)(?<!\btold)(?<!\bwrote)(?<!\bcalled)(?<!\bnamed)(?<!\btitled)"
+    r"(?<!\bentitled)(?<!\bnewspaper)(?<!\bmagazine)(?<!\bjournal)(?<!\bfilm)(?<!\bbook)(?<!\bpaper)(?<!\bdaily)"
+    r"(?<!\bweekly)(?<!\bsong)(?<!\bnovel)(?<!\bship)(?<!\bvessel)(?<!\baboard)(?<!\bread)(?<!\bas)"
+    r"\s+(?=(?:The|This|Its|Their|His|Her|Our)\s+[A-Za-z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}\s+[a-z])")
 # A sentence may open with a lowercase Arabic article: "al-Nusra Front fighters then ...".
 _ARABIC_ARTICLE = re.compile(r"(?:al|el|ad|as|ash|ar|at|az|an|ad|ed|ud)-[A-Z]")
 _WORD_BEFORE = re.compile(r"[\w.'’-]{1,40}$")
@@ -113,7 +122,7 @@ def split_sentences(text: str) -> list[str]:
             continue
         cuts.append(m.end())
     inside = _Inside(protected_spans(text))
-    lost = [m.start() for m in _LOST_STOP.finditer(text)]
+    lost = [m.start() for rx in (_LOST_STOP, _LOST_STOP_DET) for m in rx.finditer(text)]
     cuts = sorted(set(cuts) | {p for p in lost if not inside(p)})
     pieces, prev = [], 0
     for cut in cuts:

@@ -59,4 +59,11 @@ def in_modifier(text: str, start: int) -> bool:
     before = text[max(0, start - 120):start]
     prefix = _DATE_PREFIX.search(before)
     head = before[:prefix.start()] if prefix else before
-    return bool(head.endswith(" ")) and bool(_MODIFIER.search(head[-100:]))
+    m = _MODIFIER.search(head[-100:]) if head.endswith(" ") else None
+    if m is None:
+        return False
+    # "the crater lake of the volcano collapsed on 30 October": no verb before the noun
+    # phrase, so the "participle" is the clause's main verb.
+    at = max(0, start - 120) + len(head) - len(head[-100:]) + m.start()
+    opening = text[max(0, at - 300):at]
+    return bool(_VERBISH.search(opening))
