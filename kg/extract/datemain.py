@@ -62,8 +62,10 @@ def in_modifier(text: str, start: int) -> bool:
     m = _MODIFIER.search(head[-100:]) if head.endswith(" ") else None
     if m is None:
         return False
-    # "the crater lake of the volcano collapsed on 30 October": no verb before the noun
-    # phrase, so the "participle" is the clause's main verb.
+    # "the crater lake of the volcano collapsed on 30 October": the "of" phrase belongs to
+    # the clause's subject, a bare noun phrase, so the "participle" is its main verb.
     at = max(0, start - 120) + len(head) - len(head[-100:]) + m.start()
-    opening = text[max(0, at - 300):at]
-    return bool(_VERBISH.search(opening))
+    return not (m.group().lower().startswith("of ") and _SUBJECT_NP.search(text, max(0, at - 80), at))
+
+
+_SUBJECT_NP = re.compile(r"(?:^|,\s*)(?:[Tt]he|[Aa]n?|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er)\s+(?:[a-z][\w-]*\s+){0,3}$")
