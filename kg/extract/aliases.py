@@ -67,7 +67,7 @@ PARTICIPANTS = _words(
     "terrorists attackers bombers snipers defenders combatants mercenaries paratroopers marines "
     "policemen police protesters demonstrators volunteers loyalists islamists separatists "
     "partisans commandos peacekeepers servicemen brigades battalions regiments militias armies allies commentators viewers "
-    "unionists garrison cavalry infantry artillery army government opposition coalition forces navy"
+    "unionists garrison cavalry infantry paramilitaries warriors army government opposition coalition forces navy"
 )
 # Groups used as modifiers ("rebel troops", "government forces") give the group.
 GROUP_MODIFIERS = {"rebel": "rebels", "government": "government", "army": "army",
@@ -157,7 +157,9 @@ NATIONALITY = _words(
     "sunni alawite druze yazidi jewish muslim christian catholic western eastern northern southern "
     "islamic turkish polish danish swedish finnish spanish german us u.s uk usa roman ottoman byzantine mongol serb croat bosniak"
 )
-NATIONALITY_ENDINGS = ("ian", "ean", "can", "yan", "ese", "ani", "qi", "eli", "eni", "udi", "ati", "ali")
+NATIONALITY_ENDINGS = ("ian", "ean", "can", "yan", "ese", "ani", "qi", "eli", "eni", "udi", "ati", "ali", "ist")
+# First parts of compound adjectives: "Anglo-Egyptian", "Franco-Prussian".
+_COMBINING = frozenset("anglo franco austro sino russo greco italo indo german afro euro".split())
 # Capitalised words that open a sentence but name nothing.
 FUNCTION_WORDS = _words(
     "the a an on in at by for from after before during despite also according later two three four "
@@ -184,6 +186,9 @@ def is_nationality(word: str) -> bool:
     """An adjective of nationality or faith ("Syrian", "Iraqi", "Shia"), by list, by a state's
     name ("Rwandan", "Ugandan", "Cuban") or by ending."""
     low = word.lower()
+    if "-" in low and not low.startswith(("al-", "el-")):
+        parts = word.split("-")
+        return len(parts) > 1 and all(p.lower() in _COMBINING or is_nationality(p) for p in parts if p)
     return is_demonym(word) or (
         len(low) > 3 and not word.isupper() and low.endswith(NATIONALITY_ENDINGS) and "-" not in low
     )

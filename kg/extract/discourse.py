@@ -202,7 +202,7 @@ class Discourse:
                 out.append((k, V.GROUP_MODIFIERS[held.group(1)], "participant"))
                 continue
             if w in V.GROUP_MODIFIERS or w == "rebel":
-                if nxt == "of" and w in {"army", "armies"}:
+                if nxt == "of" and w in {"army", "armies"} and k + 2 < len(toks) and toks[k + 2].cap:
                     continue  # "the Prussian army of Blücher" names Blücher
                 if prev is not None and (prev.poss or prev.low in {"its", "their"} or prev.low in {"his", "her"} and w != "government"):
                     continue  # "Lee's army", "Schröder's opposition to a war"
@@ -224,7 +224,7 @@ class Discourse:
                     continue
                 if k in span_end:
                     label = span_end[k]
-                    if not (" " not in label and V.is_nationality(label)) and not label.startswith(("US-", "U.S.-")):
+                    if not V.is_nationality(label.split()[-1]) and not label.startswith(("US-", "U.S.-")):
                         continue  # "ISIL fighters", "Union troops": the group (rule G)
                 if prev.low in V.GROUP_MODIFIERS or prev.low == "rebel":
                     continue  # "rebel fighters": counted as "rebels" already

@@ -26,7 +26,8 @@ from functools import lru_cache
 
 from kg.extract import aliases as V
 from kg.extract.discourse import Actor, Discourse, Tok, singular, tokenize
-from kg.extract.namespans import _ACRONYM, ORG_HEADS, Span, _person_like, place_abbreviation, span_at
+from kg.extract.nameclass import adjective_not_name, not_an_actor, titled_names
+from kg.extract.namespans import _ACRONYM, ORG_HEADS, Span, _in_gloss, _person_like, place_abbreviation, span_at
 from kg.model import EventRecord, Gazetteer
 
 _PASSIVE_PLACE = V._words("captured taken seized recaptured retaken besieged shelled bombed liberated "
@@ -100,6 +101,7 @@ class _Reader:
         self.mid_caps: set[str] = set()  # words seen capitalised away from a clause's start
         self.talk = Discourse(event.places, event.located_in)
         self.known_codes: frozenset[str] = frozenset()
+        self.titled: set[str] = set()  # persons a title introduced, and their surnames (casefolded)
 
     # --- step 1: names -----------------------------------------------------------
 
@@ -112,6 +114,7 @@ class _Reader:
             if span:
                 span.label = text[toks[span.i].start : toks[span.j - 1].end]
                 span.initial = i == 0 or toks[i - 1].text in {'"', "(", "'", ":"}
+                self.titled.update(n.casefold() for n in titled_names(toks, span.i, span.j))
                 if not span.initial:
                     self.mid_caps.update(re.sub(r"^\w{1,3}['’-]", "", t.text) for t in toks[span.i : span.j])
                 clause.spans.append(span)
@@ -176,6 +179,10 @@ class _Reader:
             return "skip", True
         if s.initial and single and not self._initial_name(s, last):
             return "skip", True
+        if adjective_not_name(toks, s.i, s.j) or (not_an_actor(toks, s.i, s.j) and label.casefold() not in self.agents):
+            return "skip", True
+        if self._name(c, s).casefold() in self.titled and not last.poss:
+            return "actor", True  # "Gen. Herbert Kitchener" ... "reported to Kitchener"
         held = V.HELD.fullmatch(label) if single else None
         if held:
             return ("skip" if V.is_nationality(held.group(1)) else "actor"), True
@@ -382,17 +389,3 @@ class _Reader:
         persons += [a for a in actor_out if roles[a] == "person"]
         self.talk.remember(place_out, [(a, roles[a]) for a in actor_out], persons)
         return tuple(place_out), tuple(actor_out)
-
-
-def _in_gloss(c: _Clause, s: Span) -> bool:
-    """Inside a gloss ("(Armenian: Քեսապ)"), an acronym's parentheses ("(GNA)") or a quoted
-    phrase of running words ("La Garde recule!"): not a mention of its own."""
-    toks = c.toks
-    if s.i and toks[s.i - 1].text == "(" and s.j < len(toks) and toks[s.j].text in {")", ":"}:
-        return True
-    before = c.text[: toks[s.i].start]
-    if before.count('"') % 2 == 0:
-        return False
-    end = c.text.find('"', toks[s.j - 1].end)
-    quoted = c.text[before.rfind('"') + 1 : end if end >= 0 else len(c.text)]
-    return any(w.islower() for w in re.findall(r"\w+", quoted))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Protocol
 
 from kg.extract import aliases as V
 from kg.extract.discourse import Tok
@@ -103,3 +104,21 @@ def span_at(toks: list[Tok], i: int, known: frozenset[str] = frozenset()) -> Spa
         j -= 1
     return Span(i, j)
 
+
+class _HasToks(Protocol):
+    text: str
+    toks: list[Tok]
+
+
+def _in_gloss(c: _HasToks, s: Span) -> bool:
+    """Inside a gloss ("(Armenian: Քեսապ)"), an acronym's parentheses ("(GNA)") or a quoted
+    phrase of running words ("La Garde recule!"): not a mention of its own."""
+    toks = c.toks
+    if s.i and toks[s.i - 1].text == "(" and s.j < len(toks) and toks[s.j].text in {")", ":"}:
+        return True
+    before = c.text[: toks[s.i].start]
+    if before.count('"') % 2 == 0:
+        return False
+    end = c.text.find('"', toks[s.j - 1].end)
+    quoted = c.text[before.rfind('"') + 1 : end if end >= 0 else len(c.text)]
+    return any(w.islower() for w in re.findall(r"\w+", quoted))
