@@ -65,3 +65,16 @@ def test_denial_of_this_targets_the_claim_before() -> None:
     claims = _claims("On 3 August, a shell struck the bread queue. A U.N. report concluded that the shell had been "
                      "fired from the hills held by the militia. The militia denied this.")
     assert claims[2].disputes == (1,)
+
+
+def test_they_after_a_speaker_in_the_same_clause_is_that_speaker() -> None:
+    from kg.extract.attribution import find_sources
+    text = ("Greek officials said that the number of Greeks killed in the port had been understated, and they claimed "
+            "that the Turkish army had also fired on the churches")
+    assert [s.name for s in find_sources(text, "1,200 shells", None)] == ["Greek officials"]
+
+
+def test_a_count_of_things_is_never_a_group() -> None:
+    from kg.extract.attribution import group_of
+    assert group_of("2,400 shells") is None
+    assert group_of("the GNA forces") == "GNA"

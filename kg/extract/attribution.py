@@ -21,6 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kg.extract.aliases import PERSON_NOUNS
 from kg.extract.dates import find_date_mentions
 
 # Rule I lives in its own module; these names stay importable from here.
@@ -214,6 +215,10 @@ def _resolve_pronoun(pronoun: str, text: str, verb_start: int, antecedent: str |
     """
     if pronoun in {"he", "she"}:
         return last_person(text[:verb_start]) or person
+    # "Bosnian Serb officials said that ..., and they claimed ...": the earlier speaker.
+    spoke = _EARLIER_SPEAKER.match(text[:verb_start])
+    if spoke and group_of(spoke["who"]):
+        return clean_source_name(spoke["who"])
     subject = clause_subject(text)
     at = text.find(subject) if subject else -1
     if subject and subject.lower() not in _PRONOUNS and 0 <= at and at + len(subject) < verb_start:
@@ -327,6 +332,11 @@ def clean_source_name(name: str) -> str:
     return name.strip(" ,.;:")
 
 
+_EARLIER_SPEAKER = re.compile(
+    r"(?P<who>(?:[Tt]he\s+)?(?:[A-Z][\w'’.-]*\s+){0,4}[a-z]+)\s+(?:said|claimed|stated|reported|announced|"
+    r"declared|denied|insisted|alleged)\b(?=.*,\s+and\s+\S+\s*$)")
+
+
 def clause_subject(text: str) -> str | None:
     """The clause's grammatical subject, roughly: the words before its first verb."""
     text = text[:MAX_CHARS]
@@ -346,6 +356,8 @@ def group_of(subject: str | None) -> str | None:
     if not subject or subject.lower() in _PRONOUNS or len(subject.split()) > 6:
         return None
     name = clean_source_name(subject)
+    if re.match(r"\d", name) and name.split()[-1].lower() not in PERSON_NOUNS:
+        return None  # "3,777 shells": a count of things is never a source
     group = _GROUP_TAIL.sub("", name)
     # "they" points back to people: a plural noun or a proper name, not "the ceasefire".
     if group and (group != name or group[0].isupper() or group.endswith("s")):
