@@ -81,6 +81,12 @@ def singular(word: str) -> str:
     return word[:-1] if low.endswith("s") and not low.endswith("ss") else word
 
 
+def _plural_label(label: str) -> bool:
+    """"Serbs", "snipers": a one-word plural, never what "it" points to."""
+    low = label.lower()
+    return " " not in low and low.endswith("s") and not low.endswith(("ss", "us", "is")) and not label.isupper()
+
+
 Actor = tuple[int, str, str]  # (token position, label, role: "group" | "participant" | "person")
 
 
@@ -177,7 +183,7 @@ class Discourse:
                 if k and prev.isalpha() and prev.islower() and prev not in V.FOLLOW_PLACE:
                     ante = self._antecedent(plural=False, skip=have)  # an object: "did not pursue it"
                 elif not before:
-                    ante = self._antecedent(plural=False, skip=have)
+                    ante = self._antecedent(plural=False, skip=have, persons=False)
             elif w in {"he", "she"} and not any(a[2] == "person" for a in before):
                 ante = next((p for p in reversed(self.recent_persons) if p not in have), None)
             elif w in {"him", "her"} and not (w == "her" and toks[k + 1 : k + 2] and toks[k + 1].text.isalpha()):
@@ -236,11 +242,14 @@ class Discourse:
         own = next((label for _, label, role in sorted(here, reverse=True) if role == "group"), None)
         return own or self._antecedent(plural=False, skip=frozenset())
 
-    def _antecedent(self, plural: bool, skip: frozenset[str]) -> str | None:
-        """The last clauses' subject-like actor: a group, else (for "it") a collective noun or a person."""
+    def _antecedent(self, plural: bool, skip: frozenset[str], persons: bool = True) -> str | None:
+        """The last clauses' subject-like actor: a group, else (singular) a collective noun, else
+        a person unless `persons` is false: "it" never points to a person."""
         for pool in reversed(self.recent_actors[-2:]):
             cands = [(label, role) for label, role in pool if label not in skip]
             for label, role in cands:
+                if not plural and not persons and _plural_label(label):
+                    continue  # "it" is no "Serbs", no "snipers"
                 if role == "group" or (plural and role == "participant"):
                     return label
             if not plural:
@@ -248,7 +257,7 @@ class Discourse:
                     if role == "participant" and not label.endswith("s"):
                         return label
                 for label, role in cands:
-                    if role == "person":
+                    if role == "person" and persons:
                         return label
         return None
 

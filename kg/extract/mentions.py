@@ -304,7 +304,9 @@ class _Reader:
             label = V.ACTOR_ALIASES.get(name.lower(), name)
             words = [t.low for t in c.toks[s.i : s.j]]
             plural = label.endswith("s") and not label.endswith(("us", "ss", "is", "os")) and " " not in label
-            group = (words[-1] in V.ACTOR_HEADS or bool(_ACRONYM.fullmatch(label)) or label in self.known_codes
+            head = next((words[x - 1] for x in range(1, len(words)) if words[x] in {"of", "for"}), words[-1])
+            group = (words[-1] in V.ACTOR_HEADS or head in V.ACTOR_HEADS or head != words[-1] and head in ORG_HEADS
+                     or bool(_ACRONYM.fullmatch(label)) or label in self.known_codes
                      or label.casefold() in self.agents or plural)
             if s.i in speakers:
                 if not group:

@@ -62,6 +62,8 @@ def not_an_actor(toks: list[Tok], i: int, j: int) -> bool:
     group = any(t.text.isupper() or t.low in V.ACTOR_ALIASES or t.low in V.ACTOR_HEADS for t in toks[i:j])
     if nxt in _WEAPONS and toks[j].text.islower() and not group:
         return True  # "Maxim guns", "four Javelin anti-tank missiles"
+    if any(t.text in "–—" for t in toks[i:j]) and nxt.isalpha() and toks[j].text.islower():
+        return True  # "the Vance–Owen peace plan": a compound of names before a noun names the thing
     if toks[i].low == "category":
         return True
     return i >= 2 and toks[i - 1].low == "the" and toks[i - 2].low in _AWARD_VERBS

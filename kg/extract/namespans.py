@@ -13,9 +13,15 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from kg.extract import aliases as V
+from kg.extract.countries import COUNTRIES
 from kg.extract.discourse import Tok
 
-_CONNECT = frozenset("of de du des von van der den la le al el bin ibn da di y".split())
+_CONNECT = frozenset("of de du des del della dos das von van der den la le al el bin ibn bint wad ould da di y".split())
+# "Bosnia and Herzegovina", "Trinidad and Tobago": the "and" inside a state's name joins.
+_AND_PAIRS = frozenset(
+    (a.split()[-1].lower(), b.split()[0].lower()) for c in COUNTRIES if " and " in c for a, b in [c.split(" and ", 1)]
+)
+_DASHES = frozenset("–—")
 _ACRONYM = re.compile(r"[A-Z][A-Z.]{1,7}(?:/[A-Z]{2,6})?")
 
 
@@ -34,7 +40,7 @@ PLACE_ABBREVIATIONS = frozenset({"st", "ste", "mt", "ft", "pt"})
 # Rights", "National Commission for the Forecast and Prevention of Major Risks".
 ORG_HEADS = frozenset("commission association observatory committee council institute society foundation "
                        "office centre center fund front movement league union organisation organization "
-                       "agency ministry coalition alliance party authority board community".split())
+                       "agency ministry coalition alliance party authority board community tribunal court mission".split())
 
 
 def place_abbreviation(toks: list[Tok]) -> bool:
@@ -73,13 +79,20 @@ def span_at(toks: list[Tok], i: int, known: frozenset[str] = frozenset()) -> Spa
             j += 1  # an initial or a title: "J.", "O'B.", "Col.", "Brig."
         elif nxt.low == "for" and prev.low in ORG_HEADS and j + 2 < len(toks):
             k = j + 2 if toks[j + 1].low == "the" else j + 1
+            if toks[k].low == "former" and k + 1 < len(toks):
+                k += 1  # "International Criminal Tribunal for the former Yugoslavia"
             if not (toks[k].cap and toks[k].low not in V.FUNCTION_WORDS):
                 break
             j, org_for = k, True
         elif nxt.low == "and" and org_for and j + 1 < len(toks) and toks[j + 1].cap and toks[j + 1].low not in V.FUNCTION_WORDS:
             j += 1
-        elif nxt.cap and nxt.low not in V.FUNCTION_WORDS and not any(ch.isdigit() for ch in nxt.text):
-            j += 1
+        elif nxt.cap and (nxt.low not in V.FUNCTION_WORDS or _initial(toks, j)) and not any(ch.isdigit() for ch in nxt.text):
+            j += 1  # "Col. H. A. MacDonald": "A." is an initial here
+        elif nxt.low == "and" and j + 1 < len(toks) and (prev.low, toks[j + 1].low) in _AND_PAIRS:
+            j += 1  # "Bosnia and Herzegovina"
+        elif (nxt.text in _DASHES and j + 1 < len(toks) and nxt.start == prev.end and toks[j + 1].start == nxt.end
+              and toks[j + 1].cap and prev.cap):
+            j += 1  # "the Vance–Owen plan", "Molotov–Ribbentrop Pact": one compound name
         elif re.fullmatch(r"\d+(?:st|nd|rd|th)", nxt.low) and j + 1 < len(toks) and toks[j + 1].cap:
             j += 1  # "German 6th Army"
         elif nxt.text == '"' and j + 3 < len(toks) and toks[j + 1].cap and toks[j + 2].text == '"' and toks[j + 3].cap:
@@ -95,6 +108,10 @@ def span_at(toks: list[Tok], i: int, known: frozenset[str] = frozenset()) -> Spa
             break
         else:
             break
+    dotted = j - i >= 4 and all(len(t.text) == 1 and (t.text == "." if n % 2 else t.text.isupper())
+                                for n, t in enumerate(toks[i:j]))
+    if dotted:
+        return Span(i, j)  # "U.N.", "U.S.": the abbreviation keeps its last full stop
     while j > i + 1 and toks[j - 1].text in {".", '"'} | _CONNECT and not (
         toks[j - 1].text == "." and len(toks[j - 2].text) <= 3 and toks[j - 2].text[:1].isupper()
         and j < len(toks) and toks[j].cap
@@ -103,6 +120,11 @@ def span_at(toks: list[Tok], i: int, known: frozenset[str] = frozenset()) -> Spa
     if toks[j - 1].text == "." and j - i > 1 and len(toks[j - 2].text) > 1:
         j -= 1
     return Span(i, j)
+
+
+def _initial(toks: list[Tok], j: int) -> bool:
+    """A capital letter alone with its full stop: "A." in "H. A. MacDonald"."""
+    return len(toks[j].text) == 1 and j + 2 < len(toks) and toks[j + 1].text == "." and toks[j + 2].cap
 
 
 class _HasToks(Protocol):

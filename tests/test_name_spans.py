@@ -1,0 +1,60 @@
+"""Name spans across lowercase connectors, initials and dashes, and what "it" points to
+(rules E, F, G), in sentences of other wars."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.mentions import find_mentions
+from kg.model import EventRecord, Gazetteer
+
+EVENT = EventRecord("Battle of Testfield")
+
+
+def _mentions(*clauses: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    return find_mentions(list(clauses), EVENT, Gazetteer())
+
+
+SPANS = [
+    ("Troops of the Republic of Trinidad and Tobago landed at the port", "Republic of Trinidad and Tobago"),
+    ("The Special Court for the former Rhodesia charged three officers", "Special Court for the former Rhodesia"),
+    ("Meanwhile, 4,000 men under Osman wad Ahmad attacked the camp", "Osman wad Ahmad"),
+    ("Emir Abdallah ould Hamid ordered a retreat", "Abdallah ould Hamid"),
+    ("Brig. Gen. J. B. Kershaw's brigade held the line", "J. B. Kershaw"),
+    ("Col. T. E. Lawrence led the raid on the railway", "T. E. Lawrence"),
+    ("U.N. troops occupied the buffer zone", "U.N."),
+]
+
+
+@pytest.mark.parametrize(("clause", "actor"), SPANS)
+def test_a_name_runs_across_its_connectors(clause: str, actor: str) -> None:
+    assert actor in _mentions(clause)[0][1]
+
+
+def test_two_coordinated_states_stay_two() -> None:
+    actors = _mentions("Later, Chile and Peru signed a truce")[0][1]
+    assert "Peru" in actors and not any(" and " in a for a in actors)
+
+
+def test_a_dash_compound_before_a_noun_names_a_thing() -> None:
+    assert _mentions("In March, the Kellogg–Briand peace plan was rejected")[0] == ((), ())
+
+
+@pytest.mark.parametrize("clause", [
+    "The bombardment resumed when it expired in May",
+    "It was the deadliest typhoon since 1959",
+])
+def test_subject_it_is_never_a_person(clause: str) -> None:
+    got = _mentions("Brig. Gen. Arnold Foster proposed a truce", clause)
+    assert "Arnold Foster" not in got[1][1]
+
+
+def test_object_it_may_still_be_the_army_of_a_person() -> None:
+    got = _mentions("On 3 June, the army of Gen. Carlos Mora retreated", "Gen. Pablo Ruiz did not pursue it")
+    assert "Carlos Mora" in got[1][1]
+
+
+def test_subject_it_takes_a_tribunal_named_before() -> None:
+    got = _mentions("The Special Tribunal for the former Rhodesia later tried several officers",
+                    "On 3 May 2004, it convicted Col. Peter Hale")
+    assert "Special Tribunal for the former Rhodesia" in got[1][1]
