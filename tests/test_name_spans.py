@@ -58,3 +58,34 @@ def test_subject_it_takes_a_tribunal_named_before() -> None:
     got = _mentions("The Special Tribunal for the former Rhodesia later tried several officers",
                     "On 3 May 2004, it convicted Col. Peter Hale")
     assert "Special Tribunal for the former Rhodesia" in got[1][1]
+
+
+PLACES = [
+    ("In July, the ash cloud of the Pacaya volcano closed the airport", "Pacaya volcano"),
+    ("Supplies reached the town through the Kolubara Tunnel", "Kolubara Tunnel"),
+    ("Shells set the Central Library on fire", "Central Library"),
+    ("Snipers fired on Khreshchatyk Boulevard every day", "Khreshchatyk Boulevard"),
+    ("The column crossed the Kalahari Desert in nine days", "Kalahari Desert"),
+    ("On 4 May, partisans withdrew to Mount Kozara", "Mount Kozara"),
+]
+
+
+@pytest.mark.parametrize(("clause", "place"), PLACES)
+def test_a_place_head_makes_a_place(clause: str, place: str) -> None:
+    places, actors = _mentions(clause)[0]
+    assert place in places and place not in actors
+
+
+@pytest.mark.parametrize("clause", [
+    "On 9 May, a drone struck an RSF checkpoint near the bridge",
+    "The SDF fought street by street in the old town",
+])
+def test_a_groups_generic_is_no_place_name(clause: str) -> None:
+    places = _mentions(clause)[0][0]
+    assert not any(p.startswith(("RSF", "SDF")) for p in places)
+
+
+def test_a_known_place_ending_like_an_adjective_is_a_place() -> None:
+    event = EventRecord("Battle of Testfield", places=("Sirvan",))
+    got = find_mentions(["On 2 April, rebel units entered Sirvan from the south"], event, Gazetteer())
+    assert got[0][0] == ("Sirvan",) and "Sirvan" not in got[0][1]

@@ -113,8 +113,11 @@ PLACE_KEEP = _words(
     "river road roads pike dam palace factory station stadium hospital consulate embassy "
     "island islands coast port crossing junction intersection gate wall souq market lake "
     "governorate province canal valley field airfield refinery barracks temple cathedral museum university "
-    "castle citadel theatre theater monastery shrine tomb fortress"
+    "castle citadel theatre theater monastery shrine tomb fortress volcano ridge sea peninsula plain "
+    "tunnel library alley street avenue boulevard harbour harbor forest desert oasis"
 )
+# First words of place names: "Mount Igman", "Lake Chad", "Cape Helles".
+PLACE_OPENERS = _words("mount lake cape")
 # Generic words dropped from the name (rule F): "Baboulin town" → "Baboulin".
 PLACE_DROP = _words("town towns village villages city district districts area neighbourhood "
                     "neighborhood suburb suburbs quarter region")

@@ -155,7 +155,7 @@ class _Reader:
                 rest = rest[1:]  # "Ukrainian President Petro Poroshenko" → "Petro Poroshenko"
             elif V.is_nationality(rest[0].text) and not {t.low for t in rest[1:]} <= V.ACTOR_HEADS | {
                 "air", "armed", "special", "national", "republican"
-            } and not (len(rest) >= 3 and rest[-1].low in V.ACTOR_HEADS | ORG_HEADS):
+            } and not (len(rest) >= 3 and rest[-1].low in V.ACTOR_HEADS | ORG_HEADS) and rest[-1].low not in V.PLACE_KEEP:
                 # "Syrian Army", "Turkish Air Force", "Southern African Development Community":
                 # there the nationality is part of the name
                 rest = rest[1:]
@@ -186,7 +186,8 @@ class _Reader:
         held = V.HELD.fullmatch(label) if single else None
         if held:
             return ("skip" if V.is_nationality(held.group(1)) else "actor"), True
-        if single and V.is_nationality(label):
+        # A known place whose name only ends like an adjective ("-an", "-ian") is no nationality.
+        if single and V.is_nationality(label) and (s.kind != "place" or V.is_demonym(label)):
             return ("skip" if before_noun or nxt in {":", "$"} or not nxt.isalpha() and nxt not in {"", ",", ")"} else "actor"), True
         acronym = bool(_ACRONYM.fullmatch(label)) or label in self.known_codes
         if place_abbreviation(toks[s.i : s.j]) or (
@@ -207,7 +208,7 @@ class _Reader:
             return "actor", True
         if words[-1] in V.ACTOR_HEADS or acronym:
             return ("place" if strong_of else "actor"), True
-        if not single and not last.poss and words[-1] in _PLACE_NAME_HEADS:
+        if not single and not last.poss and (words[-1] in _PLACE_NAME_HEADS or words[0] in V.PLACE_OPENERS):
             return "place", True
         if not modifier and not last.poss:
             if strong_of or self._place_context(toks, s.i) or self._continues_places(c, s, n, places):
@@ -346,7 +347,12 @@ class _Reader:
         if len(name_toks) > 1 and name_toks[-1].low in V.ACTOR_HEADS:
             actor_word = name_toks[-1].text  # "the Khazanat Army base": the Army acts, Khazanat is the base
             name_toks = name_toks[:-1]
-        for k in range(s.j, min(s.j + 3, len(toks))):
+        # A group's acronym owns what follows it: "the CTS fought street by street" names no
+        # street, and "a GNA checkpoint" is one of the group's, no place name (rule F).
+        acronym = bool(_ACRONYM.fullmatch(s.label))
+        if acronym and s.i and toks[s.i - 1].low in {"a", "an"}:
+            return None
+        for k in range(s.j, min(s.j + (1 if acronym else 3), len(toks))):
             w = toks[k].low
             if singular(w) in V.PLACE_KEEP or singular(w) in V.PLACE_DROP:
                 if (k + 1 < len(toks) and toks[k + 1].low == "of" and singular(w) not in V.PLACE_DROP | _LANDMARKS) or not toks[k].text.islower():
