@@ -89,3 +89,23 @@ def test_a_known_place_ending_like_an_adjective_is_a_place() -> None:
     event = EventRecord("Battle of Testfield", places=("Sirvan",))
     got = find_mentions(["On 2 April, rebel units entered Sirvan from the south"], event, Gazetteer())
     assert got[0][0] == ("Sirvan",) and "Sirvan" not in got[0][1]
+
+
+def test_the_country_is_the_events_state() -> None:
+    event = EventRecord("Siege of Testfield", places=("Testfield",), located_in=(("Testfield", "Estonia"),))
+    got = find_mentions(["In March, the parliament proclaimed the country's independence"], event, Gazetteer())
+    assert got[0][0] == ("Estonia",)
+
+
+def test_the_country_is_the_state_the_clause_just_named() -> None:
+    event = EventRecord("Cyclone Testa", places=("Chile", "Peru"))
+    got = find_mentions(["Later, the government of Peru said that the storm had ruined half of the country's harvest",
+                         "In June, officials said that the country had recovered"], event, Gazetteer())
+    assert got[0][0] == ("Peru",)
+    assert got[1][0] in ((), ("Peru",))
+
+
+def test_a_source_announcing_its_own_offensive_also_acts() -> None:
+    got = find_mentions(["Two days later, Gen. Omar Bashar announced an offensive to take the capital"],
+                        EVENT, Gazetteer())
+    assert "Omar Bashar" in got[0][1]

@@ -31,6 +31,9 @@ _THING_VERBS = V._words("captured took seized recaptured retook held hold lost a
                         "shelled bombed struck hit destroyed blown blew besieged surrounded shot downed sank damaged")
 _THING_PASSIVE = re.compile(r"^(?:was|had been|has been|were) (?:\w+ly )?(?:hit|destroyed|damaged|captured|taken|"
                             r"shelled|bombed|struck|razed|blown|seized|recaptured|retaken|flooded)\b")
+_ANNOUNCE = V._words("announced announces declared declares")
+_OWN_ACTS = V._words("offensive counter-offensive counteroffensive attack assault operation operations campaign "
+                     "advance withdrawal retreat blockade mobilisation mobilization")
 _SETTLEMENT = frozenset({"city", "town", "village"})
 # Words that may stand between "the" and a generic that points back: "the surrounding province".
 _ANAPHOR_ADJ = V._words("surrounding same nearby besieged embattled whole entire old northern southern "
@@ -107,6 +110,10 @@ class Discourse:
             (p for p in [*places, *outer, *inner] if p.split()[-1].lower() in _PROVINCE), None
         )
 
+        # The event's country: "the country" when the text has just named none.
+        states = {p for p in [b for _, b in located_in] + list(places) if p in COUNTRIES}
+        self.home_country = states.pop() if len(states) == 1 else None  # several: none is "the country"
+
     def add_type(self, place: str, kind: str) -> None:
         self.types.setdefault(place, set()).add(kind)
 
@@ -120,6 +127,8 @@ class Discourse:
         for k, t in enumerate(toks):
             if t.low in V.SPEECH_VERBS and t.text.islower():
                 acts = acts or bool(_ACTIVE_PRONOUN.match(" ".join(x.low for x in toks[k + 1 : k + 7])))
+                # "X announced an offensive on Y": the source announces its own act (rule G).
+                acts = acts or t.low in _ANNOUNCE and any(x.low in _OWN_ACTS for x in toks[k + 1 : k + 4])
                 # "the SDF announced the start of the battle and entered the district": it acts too.
                 acts = acts or any(
                     toks[x].low == "and" and toks[x + 1].text.islower() and toks[x + 1].low.endswith("ed")
@@ -271,7 +280,7 @@ class Discourse:
     def anaphoric_places(self, toks: list[Tok], found: list[tuple[int, str]]) -> list[tuple[int, str]]:
         """"the city", "the town", "the river", "the province": the place they point back to (rule F)."""
         out: list[tuple[int, str]] = []
-        generics = V.PLACE_KEEP | V.PLACE_DROP | {"river", "creek"}
+        generics = V.PLACE_KEEP | V.PLACE_DROP | {"river", "creek", "country"}
         for k, t in enumerate(toks[:-1]):
             if t.low != "the":
                 continue
@@ -285,6 +294,8 @@ class Discourse:
             if m + 1 < len(toks) and (toks[m + 1].low == "of" or (toks[m + 1].cap and not toks[m].poss)):
                 continue  # "the city of Idlib" names its place itself
             here = [p for i, p in found if i < k]
+            if toks[m].low == "country":  # "the government of X said ... the country's crops"
+                here = here + [c for c in COUNTRIES if f" {c} " in " " + " ".join(x.text for x in toks[:k]) + " "]
             target = self._resolve(singular(toks[m].low), here)
             if target:
                 out.append((k, target))
@@ -311,6 +322,9 @@ class Discourse:
             if found:
                 self.add_type(found, generic)  # "the town" makes it a town: "the city" is another
             return found or next((p for p in reversed(history) if not self.types.get(p)), None)
+        if generic == "country":
+            near = [p for pool in self.recent_places[-1:] for p in pool] + here
+            return next((p for p in reversed(near) if p in COUNTRIES), None) or self.home_country
         if generic in _PROVINCE:
             cands = [p for p in reversed(history) if self.types.get(p, set()) & _PROVINCE]
             home = (self.home_province or "").split()[:1]
