@@ -109,3 +109,22 @@ def test_a_source_announcing_its_own_offensive_also_acts() -> None:
     got = find_mentions(["Two days later, Gen. Omar Bashar announced an offensive to take the capital"],
                         EVENT, Gazetteer())
     assert "Omar Bashar" in got[0][1]
+
+
+@pytest.mark.parametrize(("clause", "actor"), [
+    ("On 9 March, two Japanese officers under a white flag asked for terms", "officers"),
+    ("In the raid, 40 Soviet pilots were killed", "pilots"),
+    ("At a summit in Accra, regional leaders agreed on a truce", "leaders"),
+    ("In 2011, prosecutors charged the general with war crimes", "prosecutors"),
+])
+def test_plural_participant_nouns_are_actors(clause: str, actor: str) -> None:
+    assert actor in _mentions(clause)[0][1]
+
+
+@pytest.mark.parametrize(("clause", "noise"), [
+    ("At noon, the divisions of Gen. Paul Rousseau attacked the ridge", "divisions"),
+    ("Col. Ivan Petrov, one of Orlov's regiment commanders, was killed", "commanders"),
+    ("About 20 militia fighters (including three officers) were killed", "officers"),
+])
+def test_participant_nouns_that_only_describe_a_named_actor(clause: str, noise: str) -> None:
+    assert noise not in _mentions(clause)[0][1]

@@ -67,7 +67,8 @@ PARTICIPANTS = _words(
     "terrorists attackers bombers snipers defenders combatants mercenaries paratroopers marines "
     "policemen police protesters demonstrators volunteers loyalists islamists separatists "
     "partisans commandos peacekeepers servicemen brigades battalions regiments militias armies allies commentators viewers "
-    "unionists garrison cavalry infantry paramilitaries warriors army government opposition coalition forces navy"
+    "unionists garrison cavalry infantry paramilitaries warriors army government opposition coalition forces navy "
+    "officers pilots commanders leaders advisers prosecutors historians divisions units"
 )
 # Groups used as modifiers ("rebel troops", "government forces") give the group.
 GROUP_MODIFIERS = {"rebel": "rebels", "government": "government", "army": "army",
@@ -78,7 +79,7 @@ GROUP_MODIFIERS = {"rebel": "rebels", "government": "government", "army": "army"
 # Nouns that only say "members of the group before them": "ISIL fighters" → "ISIL",
 # "its fighters" → what "its" refers to.
 MEMBER_NOUNS = _words("fighters troops soldiers forces units militants men members gunmen personnel "
-                      "positions army militiamen brigades battalions")
+                      "positions army militiamen brigades battalions officers pilots commanders")
 # Never actors (rule G): civilians and their kin.
 CIVILIANS = _words("civilians people residents refugees inmates hostages prisoners villagers "
                    "inhabitants citizens children women men families passengers worshippers")

@@ -34,6 +34,7 @@ _THING_PASSIVE = re.compile(r"^(?:was|had been|has been|were) (?:\w+ly )?(?:hit|
 _ANNOUNCE = V._words("announced announces declared declares")
 _OWN_ACTS = V._words("offensive counter-offensive counteroffensive attack assault operation operations campaign "
                      "advance withdrawal retreat blockade mobilisation mobilization")
+_UNIT_NOUNS = V._words("divisions brigades battalions regiments units corps")
 _SETTLEMENT = frozenset({"city", "town", "village"})
 # Words that may stand between "the" and a generic that points back: "the surrounding province".
 _ANAPHOR_ADJ = V._words("surrounding same nearby besieged embattled whole entire old northern southern "
@@ -206,6 +207,7 @@ class Discourse:
         """Participant nouns (rule G): "rebel fighters" → "rebels", "government forces" → "government"."""
         out: list[Actor] = []
         group_at = {i for i, _, role in named if role == "group"}
+        named_at = {i for i, _, role in named if role == "person"}
         for k, t in enumerate(toks):
             if k in speakers or not t.text.isalpha() and "-" not in t.text:
                 continue
@@ -227,16 +229,19 @@ class Discourse:
                 continue
             if w not in V.PARTICIPANTS:
                 continue
-            if nxt == "of" and any(i in group_at for i in range(k + 2, k + 4)):
-                continue  # "battalions of the Imperial Guard": the group
+            if nxt == "of" and any(i in group_at or i in named_at and w in _UNIT_NOUNS for i in range(k + 2, k + 4)):
+                continue  # "battalions of the Imperial Guard", "the divisions of Gen. X": the group, the person
             if prev is not None:
                 if prev.low in {"its", "their"} and w in V.MEMBER_NOUNS:
                     ante = self._possessor([a for a in named + out if a[0] < k])
                     if ante:
                         out.append((k, ante, "group"))
                     continue
-                if prev.poss or prev.low in {"his", "her"}:
-                    continue
+                if prev.poss or prev.low in {"his", "her"} or k > 1 and toks[k - 2].poss and prev.text.islower():
+                    continue  # "Hill's brigade commanders": the person's
+                if any(x.low == "including" for x in toks[max(0, k - 3) : k]) and any(
+                        x.text == "(" for x in toks[max(0, k - 4) : k]):
+                    continue  # "30 fighters (including two officers)": some of those counted
                 if k in span_end:
                     label = span_end[k]
                     if not V.is_nationality(label.split()[-1]) and not label.startswith(("US-", "U.S.-")):
