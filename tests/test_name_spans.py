@@ -128,3 +128,10 @@ def test_plural_participant_nouns_are_actors(clause: str, actor: str) -> None:
 ])
 def test_participant_nouns_that_only_describe_a_named_actor(clause: str, noise: str) -> None:
     assert noise not in _mentions(clause)[0][1]
+
+
+def test_the_same_suburb_is_the_place_just_named() -> None:
+    got = _mentions("In May, Croat forces took the suburb of Kovaci",
+                    "On 1 June, two shells hit a market in Stup, killing nine people",
+                    "On 3 July, another shell struck a bread queue in the same suburb")
+    assert got[2][0] == ("Stup",)

@@ -302,6 +302,10 @@ class Discourse:
             if toks[m].low == "country":  # "the government of X said ... the country's crops"
                 here = here + [c for c in COUNTRIES if f" {c} " in " " + " ".join(x.text for x in toks[:k]) + " "]
             target = self._resolve(singular(toks[m].low), here)
+            if toks[k + 1].low == "same":  # "the same suburb": the place just named, if it may be one
+                kind = singular(toks[m].low)
+                near = [p for pool in self.recent_places[-2:] for p in pool] + here
+                target = next((p for p in reversed(near) if not self.types.get(p, set()) - {kind}), target)
             if target:
                 out.append((k, target))
         return out
