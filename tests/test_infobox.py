@@ -67,6 +67,9 @@ GLUED = [
     ("Rwanda Defence Force", {"Rwanda"}, ["Rwanda Defence Force"]),
     ("US Army", set(), ["US Army"]),
     ("Qatar Al-Nasr Brigade", {"Qatar"}, ["Qatar", "Al-Nasr Brigade"]),
+    ("Free Syrian Army al-Rahman Legion", set(), ["Free Syrian Army", "al-Rahman Legion"]),
+    ("Ahrar al-Sham Movement", set(), ["Ahrar al-Sham Movement"]),
+    ("Hay'at Tahrir al-Sham", set(), ["Hay'at Tahrir al-Sham"]),
 ]
 
 
@@ -88,6 +91,7 @@ PLACES = [
     ("Pescara Abruzzo Italy", set(), ["Pescara", "Abruzzo", "Italy"]),
     ("Khan Shaykhun Syria", set(), ["Khan Shaykhun", "Syria"]),
     ("Tel Aviv Israel", set(), ["Tel Aviv", "Israel"]),
+    ("Bristol Great Britain", set(), ["Bristol", "Great Britain"]),
     ("Misrata Wadi al Hayaa District Libya", set(), ["Misrata", "Wadi al Hayaa District", "Libya"]),
 ]
 

@@ -29,6 +29,8 @@ COUNTRIES: frozenset[str] = frozenset(
     Zimbabwe|Soviet Union|Yugoslavia|Czechoslovakia|East Germany|West Germany|Ottoman Empire|
     Austria-Hungary|Prussia|Kingdom of Prussia|Russian Empire|German Empire|Nazi Germany|French Empire|
     Kingdom of Italy|Empire of Japan|Republic of China|South Vietnam|North Vietnam|Rhodesia|Zaire|
-    Confederate States|Kingdom of Iraq|Persia|Siam|Ceylon|Bohemia|Scotland|England|Wales""".replace("\n", "").split("|")
+    Confederate States|Kingdom of Iraq|Persia|Siam|Ceylon|Bohemia|Scotland|England|Wales|Great Britain|
+    Kingdom of Great Britain|Kingdom of England|Kingdom of France|Holy Roman Empire|Austrian Empire|Spanish Empire|
+    British Empire|Dutch Republic|Korea|Byzantine Empire|Mughal Empire|Qing dynasty|Republic of Venice""".replace("\n", "").split("|")
 )
 COUNTRIES = frozenset(c.strip() for c in COUNTRIES if c.strip())

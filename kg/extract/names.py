@@ -72,6 +72,8 @@ def strip_article(text: str) -> str:
 
 
 def _starts_name(token: str) -> bool:
+    if _PARTICLE.match(token) and token.split("-", 1)[1][:1].isupper():
+        return True  # "al-Nusra Front" starts a name with its article
     return bool(token) and (token[0].isupper() or token[0].isdigit()) and token.lower() not in CONNECTORS
 
 
@@ -115,6 +117,14 @@ def split_glued(line: str, known: Collection[str], heads: frozenset[str] = GROUP
         prev, nxt = tokens[k - 1], tokens[k]
         if prev.lower().rstrip(",") in heads and _starts_name(nxt) and nxt.lower() not in heads:
             return [" ".join(tokens[:k])] + split_glued(" ".join(tokens[k:]), known, heads)
+    # 3a. a name of several words followed by an "al-" group name with its head noun:
+    # "Army of Conquest al-Nusra Front" (but "Ahrar al-Sham Movement" is one name)
+    for k in range(2, len(tokens) - 1):
+        tail = tokens[k:]
+        if (_PARTICLE.match(tokens[k]) and tail[-1].lower() in heads and _ends_name(tokens[k - 1])
+                and not _PARTICLE.match(tokens[k - 1]) and tokens[k - 1].lower() not in ARABIC_OPENERS
+                and tokens[k - 1][:1].isupper()):
+            return split_glued(" ".join(tokens[:k]), known, heads) + split_glued(" ".join(tail), known, heads)
     # 3. an Arabic name ending in an "al-" word followed by a new capitalised word
     for k in range(1, len(tokens) - 1):
         prev, nxt = tokens[k - 1], tokens[k]
