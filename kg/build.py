@@ -29,7 +29,7 @@ from kg.formats import format_for_path
 from kg.link import BuildLinker
 from kg.map import Minter, extraction_quads
 from kg.model import Article, Gazetteer
-from kg.pipeline import Chunk, Scanned, extract_chunks, gazetteer_of, scan
+from kg.pipeline import Chunk, Scanned, extract_chunks, gazetteer_of, rules_fingerprint, scan
 from kg.store import Writer, read_manifest, writing
 from kg.validate import check_lines, check_store
 from kg.vocab import DEFAULT_BASE, ONTOLOGY_IRI, ontology_path
@@ -106,8 +106,10 @@ def build(
     files, refused = collect_files(paths)
     report.skipped.extend(refused)
     previous = read_manifest(store) if store and not fresh else {"articles": {}}
-    # pass 1: hashes and infobox names; unchanged articles are not even parsed
-    articles, unreadable = scan(files, previous["articles"], jobs)
+    code = rules_fingerprint()
+    # pass 1: hashes and infobox names; unchanged articles are not even parsed, unless
+    # their names were recorded by other extraction rules (then they are stale)
+    articles, unreadable = scan(files, previous["articles"] if previous.get("code") == code else {}, jobs)
     report.skipped.extend(unreadable)
     articles = _drop_collisions(articles, minter, report)
     gazetteer = gazetteer_of(articles)
@@ -130,6 +132,7 @@ def build(
                 if linker is not None:  # not an article: no manifest entry
                     linker.into_store(writer)
                 writer.manifest["key"] = key
+                writer.manifest["code"] = code
                 if validate:  # before the block ends: a failing graph is never published
                     check_store(writer.store)
         elif sink is not None:
@@ -172,7 +175,7 @@ def _drop_collisions(articles: list[Scanned], minter: Minter, report: BuildRepor
 def _build_key(gazetteer: Gazetteer, base: str) -> str:
     """What, besides an article's own bytes, its graph depends on."""
     digest = hashlib.sha256()
-    for name in (__version__, base, *sorted(gazetteer.agents), "|", *sorted(gazetteer.places), "|", *sorted(gazetteer.events)):
+    for name in (__version__, rules_fingerprint(), base, *sorted(gazetteer.agents), "|", *sorted(gazetteer.places), "|", *sorted(gazetteer.events)):
         digest.update(name.encode("utf-8", "surrogatepass") + b"\0")
     return digest.hexdigest()
 

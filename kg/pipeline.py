@@ -23,6 +23,7 @@ import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,22 @@ class Chunk:
     ntriples: bytes = b""
     built: list[tuple[str, str, int]] = field(default_factory=list)  # (file, sha256, quads)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+
+
+# The modules whose rules decide what graph an article gives.
+_RULES = ("read.py", "model.py", "map.py", "vocab.py", "extract/*.py")
+
+
+@lru_cache(maxsize=1)
+def rules_fingerprint() -> str:
+    """A hash of the extraction and mapping code: when the rules change, every article's
+    graph (and its recorded infobox names) may change, though ``__version__`` did not."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for pattern in _RULES:
+        for path in sorted(root.glob(pattern)):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def gazetteer_of(scanned: Sequence[Scanned]) -> Gazetteer:
