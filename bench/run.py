@@ -333,7 +333,7 @@ def main(argv: list[str] | None = None) -> None:
     if "build" not in sections:  # keep what an earlier run measured of the other sections
         kept = json.loads((args.out.parent / "results.json").read_text(encoding="utf-8"))
         b.figures = [Figure(**f) for f in kept["figures"] if f.get("section") not in sections]
-        b.notes = [x for x in kept["notes"] if not any(x.startswith(p) for p in ("query", "federated"))]
+        b.notes = [x for x in kept["notes"] if not any(x.startswith(p) for p in ("quer", "federated"))]
         started, info = kept["started"] + f" (sections {args.sections}: {started})", kept["machine"]
     try:
         articles = corpus(b, n, args.seed)
