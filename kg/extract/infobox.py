@@ -9,6 +9,7 @@ categories is not marked, so it is found by what categories look like.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kg.extract.countries import COUNTRIES
 from kg.extract.names import CONNECTORS, clean_name, split_glued, split_place, strip_article
@@ -28,9 +29,9 @@ def extract_event(article: Article, gazetteer: Gazetteer) -> EventRecord:
     label = clean_name(article.subject)
     tags = [t for t in article.tags if t.strip()]
     part_of, side_tags, categories = _divide_tags(label, tags)
-    known = gazetteer.agents | gazetteer.places | gazetteer.events | COUNTRIES
+    known, place_known = _known(gazetteer)
     sides, units = _sides(side_tags, known)
-    places, located_in = _places(article.places, gazetteer.places | gazetteer.agents)
+    places, located_in = _places(article.places, place_known)
     return EventRecord(
         label=label,
         summary=article.short_description,
@@ -43,6 +44,12 @@ def extract_event(article: Article, gazetteer: Gazetteer) -> EventRecord:
         units=units,
         categories=categories,
     )
+
+
+@lru_cache(maxsize=4)
+def _known(gazetteer: Gazetteer) -> tuple[frozenset[str], frozenset[str]]:
+    """The names that justify a split, once per gazetteer (per article, a build grew as N²)."""
+    return (gazetteer.agents | gazetteer.places | gazetteer.events | COUNTRIES, gazetteer.places | gazetteer.agents)
 
 
 def is_category(tag: str, label: str) -> bool:

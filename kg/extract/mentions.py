@@ -87,16 +87,45 @@ def _index(names: frozenset[str]) -> dict[str, list[tuple[str, ...]]]:
     return index
 
 
+@lru_cache(maxsize=4)
+def _shared(gazetteer: Gazetteer) -> tuple[frozenset[str], frozenset[str], frozenset[str], dict[str, list[tuple[str, ...]]]]:
+    """What the whole build's gazetteer gives every article, computed once per gazetteer:
+    redone per article it made a build's time grow with the square of its size."""
+    return (
+        frozenset(n.casefold() for n in gazetteer.agents),
+        frozenset(n.casefold() for n in gazetteer.places),
+        frozenset(n.casefold() for n in gazetteer.events),
+        _index(gazetteer.agents | gazetteer.places),
+    )
+
+
+class _Names:
+    """The build's names (shared, never copied) and the article's own, as one set."""
+
+    __slots__ = ("own", "shared")
+
+    def __init__(self, shared: frozenset[str], own: set[str]) -> None:
+        self.shared, self.own = shared, own
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.own or name in self.shared
+
+    def add(self, name: str) -> None:
+        self.own.add(name)
+
+
 class _Reader:
     def __init__(self, event: EventRecord, gazetteer: Gazetteer) -> None:
         side_names = {a for s in event.sides for a in s} | {u for pair in event.units for u in pair}
         place_names = set(event.places) | {p for pair in event.located_in for p in pair}
-        self.agents = {n.casefold() for n in gazetteer.agents | side_names}
-        self.places = {p.casefold() for p in gazetteer.places | place_names}
-        self.events = {e.casefold() for e in gazetteer.events} | {event.label.casefold()}
+        agents, places, events, index = _shared(gazetteer)
+        self.agents = _Names(agents, {n.casefold() for n in side_names})
+        self.places = _Names(places, {p.casefold() for p in place_names})
+        self.events = _Names(events, {event.label.casefold()})
         if event.part_of:
             self.events.add(event.part_of.casefold())
-        self.index = _index(frozenset(gazetteer.agents | gazetteer.places | side_names | place_names))
+        self.index = index
+        self.own_index = _index(frozenset((side_names | place_names) - gazetteer.agents - gazetteer.places))
         self.memory: dict[str, str] = {}  # name → kind a strong cue gave it somewhere
         self.mid_caps: set[str] = set()  # words seen capitalised away from a clause's start
         self.talk = Discourse(event.places, event.located_in)
@@ -125,7 +154,10 @@ class _Reader:
 
     def _gazetteer_at(self, toks: list[Tok], i: int) -> Span | None:
         key = [t.text + ("'s" if t.poss else "") for t in toks[i : i + 13]]
-        for name in self.index.get(key[0], ()):
+        candidates = self.index.get(key[0], [])
+        if key[0] in self.own_index:  # the article's own names, longest first with the rest
+            candidates = sorted((*candidates, *self.own_index[key[0]]), key=len, reverse=True)
+        for name in candidates:
             n = len(name)
             if tuple(key[:n]) == name:
                 if i + n < len(toks) and toks[i + n].cap and not toks[i + n - 1].poss:

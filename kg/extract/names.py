@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from functools import lru_cache
 
 from kg.extract.countries import COUNTRIES
 
@@ -168,6 +169,18 @@ def split_place(text: str, known: Collection[str]) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=4)
+def _frozen_with_countries(known: frozenset[str]) -> frozenset[str]:
+    return known | COUNTRIES
+
+
+def _with_countries(known: Collection[str]) -> Collection[str]:
+    """The known names and the states; once per gazetteer, not once per place."""
+    if isinstance(known, frozenset):
+        return _frozen_with_countries(known)
+    return set(known) | COUNTRIES
+
+
 def _split_place_part(part: str, known: Collection[str]) -> list[str]:
     tokens = part.split()
     n = len(tokens)
@@ -175,7 +188,7 @@ def _split_place_part(part: str, known: Collection[str]) -> list[str]:
     for k in range(1, n // 2 + 1):
         if tokens[:k] == tokens[k : 2 * k] and 2 * k < n:
             return [" ".join(tokens[:k])] + _split_place_part(" ".join(tokens[k:]), known)
-    pieces = split_glued(part, known | COUNTRIES, PLACE_HEADS)
+    pieces = split_glued(part, _with_countries(known), PLACE_HEADS)
     if len(pieces) > 1:
         return [q for p in pieces for q in _split_place_part(p, known)]
     # "Mosul Nineveh Governorate": an area's name is the word before its head noun
