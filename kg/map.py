@@ -57,9 +57,14 @@ KINDS = {
     "captured": T["Captured"], "missing": T["Missing"],
 }
 
-# Characters that may not appear in an IRI (RFC 3987) or that would make a path
+# Characters that may not appear in an IRI path (RFC 3987: outside ucschar, i.e.
+# controls, surrogates, private use, noncharacters) or that would make a path
 # segment ambiguous: percent-encoded. Letters outside ASCII stay as they are.
-_UNSAFE = re.compile(r"[\x00-\x20<>\"{}|\\^`%/?#\[\]\x7f-\x9f\ud800-\udfff\ufff0-\uffff]")
+_UNSAFE = re.compile(r"[\x00-\x20<>\"{}|\\^`%/?#\[\]\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufdd0-\ufdef\ufff0-\uffff]"
+                     r"|[\U000f0000-\U0010ffff]|[\U0001fffe\U0001ffff\U0002fffe\U0002ffff\U0003fffe\U0003ffff\U0004fffe"
+                     r"\U0004ffff\U0005fffe\U0005ffff\U0006fffe\U0006ffff\U0007fffe\U0007ffff\U0008fffe\U0008ffff"
+                     r"\U0009fffe\U0009ffff\U000afffe\U000affff\U000bfffe\U000bffff\U000cfffe\U000cffff\U000dfffe"
+                     r"\U000dffff\U000efffe\U000effff]")
 
 
 def slug(name: str) -> str:
