@@ -21,12 +21,19 @@ from kg.model import Stance
 
 MAX_CHARS = 2000  # work cap per clause
 
-_ACTIVE_DENIAL = re.compile(r"(?<!was )(?<!were )(?<!been )\b(?:denied|denies|deny)\b"
+# The genre's words for denying and for what is denied, shared by the patterns below.
+_DENY = r"(?:denied|denies|deny)"
+_REJECT = r"(?:rejected|dismissed|refuted)"
+_CONTEST = r"(?:disputed|contradicted)"
+_ACCOUNTS = (r"(?:claims?|reports?|findings|allegations?|accusations?|accounts?|statements?|assertions?|charges?|"
+             r"figures?|estimates?|numbers)")
+
+_ACTIVE_DENIAL = re.compile(rf"(?<!was )(?<!were )(?<!been )\b{_DENY}\b"
                             r"(?!\s+(?:\w+\s+)?(?:access|entry|permission|passage|visas?|the\s+right))", re.I)
 # Denials in other words: "rejected these claims", "dismissed the report as propaganda".
 _REJECTION = re.compile(
-    r"\b(?:rejected|dismissed|refuted|disputed|contradicted)\s+(?:the|this|these|that|those|such|all|its|their)\s+"
-    r"(?:[\w'’-]+\s+){0,2}?(?:claims?|reports?|findings|allegations?|accusations?|accounts?|statements?|assertions?|figures?)\b", re.I)
+    rf"\b(?:{_REJECT}|{_CONTEST})\s+(?:the|this|these|that|those|such|all|its|their)\s+"
+    rf"(?:[\w'’-]+\s+){{0,2}}?{_ACCOUNTS}\b", re.I)
 _CONTRADICTION = re.compile(
     r"\b(?:(?:real|actual|true)\s+(?:figure|number|toll|death\s+toll|count)|"
     r"(?:figures?|numbers?|toll)\s+(?:was|were|is|are)\s+(?:\w+\s+)?(?:exaggerated|inflated|"
@@ -140,11 +147,10 @@ def find_dispute(i: int, clauses: Sequence[ClauseFacts]) -> int | None:
 
 # "denied this", "denied the report", "denied it": the denial points at the claim before.
 _BACK_REFERENCE = re.compile(
-    r"\b(?:denied|denies|deny|rejected|dismissed|refuted)\s+(?:(?:this|it|these|those)\b(?!\s+(?:its|their|the)\b)|that(?=\s*(?:$|[,;.]|and\b|as\b|in\b|on\b))"
-    r"|(?:the|these|those|such|all)\s+(?:[\w'’-]+\s+){0,2}?(?:claims?|reports?|findings|allegations?|accusations?|"
-    r"accounts?|statements?|charges?|figures?))", re.I)
+    rf"\b(?:{_DENY}|{_REJECT})\s+(?:(?:this|it|these|those)\b(?!\s+(?:its|their|the)\b)|that(?=\s*(?:$|[,;.]|and\b|as\b|in\b|on\b))"
+    rf"|(?:the|these|those|such|all)\s+(?:[\w'’-]+\s+){{0,2}}?{_ACCOUNTS})", re.I)
 _CAP_RUN = re.compile(r"(?:\b[A-Z][\w'’.-]*\s+)*\b[A-Z][\w'’.-]*")
-_DENIAL_VERB = re.compile(r"\b(?:denied|denies|deny|rejected|dismissed|refuted)\b", re.I)
+_DENIAL_VERB = re.compile(rf"\b(?:{_DENY}|{_REJECT})\b", re.I)
 
 
 def _denier_words(me: ClauseFacts) -> frozenset[str]:
@@ -227,9 +233,8 @@ _HAPPENING = re.compile(
     r"blast|raid|bombardment|assault|executions|killings)\b", re.I)
 # "denied the UN findings", "rejected the ministry's figures": the source whose claim it denies.
 _NAMED_DENIAL = re.compile(
-    r"\b(?:denied|denies|deny|rejected|dismissed|refuted|disputed|contradicted)\s+(?:the\s+)?"
-    r"(?P<name>(?:[\w-]+\s+){0,3}?[\w-]+?)(?:['’]s)?\s+(?:findings|report|reports|claims?|figures?|"
-    r"allegations?|accusations?|account|statements?|assertions?|estimates?|numbers)\b", re.I)
+    rf"\b(?:{_DENY}|{_REJECT}|{_CONTEST})\s+(?:the\s+)?"
+    rf"(?P<name>(?:[\w-]+\s+){{0,3}}?[\w-]+?)(?:['’]s)?\s+{_ACCOUNTS}\b", re.I)
 _NOT_NAMES = frozenset("this these that those such all its their his her these earlier initial latest new "
                        "previous preliminary".split())
 
