@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from kg.config import Settings
 from kg.errors import QueryError
+from kg.formats import rdf_format
 from kg.queries import bind_params, get_query
 from kg.remote import RemoteTriples
 from kg.store import open_read
@@ -24,7 +25,7 @@ RESULT_FORMATS = {
     "csv": ox.QueryResultsFormat.CSV,
     "tsv": ox.QueryResultsFormat.TSV,
 }
-GRAPH_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}
+GRAPH_FORMATS = ("ttl", "nt")  # the CLI's choices; their syntaxes come from kg.formats
 
 
 def execute(store: ox.Store, text: str, bindings: dict[ox.Variable, ox.NamedNode | ox.Literal] | None = None):  # type: ignore[no-untyped-def]
@@ -58,7 +59,7 @@ def run_text(settings: Settings, text: str, fmt: str, *, name: str | None = None
     if isinstance(result, (ox.QueryTriples, RemoteTriples)):  # RemoteTriples: a CONSTRUCT on a server store
         if fmt not in GRAPH_FORMATS:
             fmt = "ttl"
-        return bytes(ox.serialize(result, format=GRAPH_FORMATS[fmt], prefixes=PREFIXES if fmt == "ttl" else None))
+        return bytes(ox.serialize(result, format=rdf_format(fmt).oxigraph, prefixes=PREFIXES if fmt == "ttl" else None))
     if fmt in RESULT_FORMATS:
         return bytes(result.serialize(format=RESULT_FORMATS[fmt]))
     if fmt in GRAPH_FORMATS:
