@@ -58,7 +58,12 @@ def test_ontology_at_its_path(server) -> None:  # type: ignore[no-untyped-def]
     subjects = {q.subject.value for q in ox.parse(r.content, format=ox.RdfFormat.TURTLE) if isinstance(q.subject, ox.NamedNode)}
     assert "https://w3id.org/chronicon/event#startDate" in subjects
     assert requests.get(server.url + "/ontology", headers={"Accept": "application/n-triples"}).status_code == 200
-    assert "startDate" in requests.get(server.url + "/ontology", headers={"Accept": "text/html"}).text
+    html = requests.get(server.url + "/ontology", headers={"Accept": "text/html"})
+    assert "startDate" in html.text
+    # the generated documentation: an anchor per term, its style admitted by the CSP's nonce
+    assert 'id="Claim"' in html.text
+    nonce = html.headers["Content-Security-Policy"].split("'nonce-", 1)[1].split("'", 1)[0]
+    assert f'<style nonce="{nonce}">' in html.text
 
 
 def test_context_names_the_terms(server) -> None:  # type: ignore[no-untyped-def]

@@ -187,12 +187,3 @@ def queries_page(queries: Iterable[CannedQuery]) -> str:
     """The list of canned queries with their header comments."""
     return _render("queries.html", title="Canned queries", queries=list(queries))
 
-
-def terms_page(title: str, iri: str, triples: list[ox.Triple], base: str) -> str:
-    """The ontology for people: each term with its label and comment."""
-    labels = {t.subject.value: t.object.value for t in triples
-              if t.predicate.value == PREFIXES["rdfs"] + "label" and isinstance(t.subject, ox.NamedNode)}
-    comments = {t.subject.value: t.object.value for t in triples
-                if t.predicate.value == PREFIXES["rdfs"] + "comment" and isinstance(t.subject, ox.NamedNode)}
-    terms = [(s.rsplit("#", 1)[-1], curie(s), labels.get(s, ""), comments.get(s, "")) for s in sorted(labels) if s.startswith(iri)]
-    return _render("terms.html", title=title, iri=iri, terms=terms)
