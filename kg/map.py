@@ -71,22 +71,22 @@ def slug(name: str) -> str:
     """A node's key from its name: "Syrian Arab Army" → "syrian_arab_army".
 
     Case-folded and NFC-normalised so that spellings that differ only in case
-    or in Unicode composition are one node; ".." can never form a segment.
+    or in Unicode composition are one node.
     """
-    text = unicodedata.normalize("NFC", name).casefold().strip()
-    text = re.sub(r"\s+", "_", text)
-    text = _UNSAFE.sub(lambda m: quote(m.group(0), safe=""), text)
-    text = text.replace("..", "%2E%2E")
-    text = text.strip("_")
-    return "%2E" if text == "." else text or "_"
+    text = re.sub(r"\s+", "_", unicodedata.normalize("NFC", name).casefold().strip())
+    return _segment(text, strip="_")
 
 
 def file_slug(stem: str) -> str:
     """An article's key from its file stem, keeping its case: "Battle_of_Aleppo_(2012-2016)"."""
-    text = unicodedata.normalize("NFC", stem).replace(" ", "_")
-    text = _UNSAFE.sub(lambda m: quote(m.group(0), safe=""), text)
-    text = text.replace("..", "%2E%2E")
-    return "%2E" if text == "." else text or "_"  # a lone "." is a dot segment too (file "..md")
+    return _segment(unicodedata.normalize("NFC", stem).replace(" ", "_"))
+
+
+def _segment(text: str, strip: str = "") -> str:
+    """Percent-encode what an IRI path segment may not hold; never a "." or ".." segment
+    (a lone "." comes from a file named "..md")."""
+    text = _UNSAFE.sub(lambda m: quote(m.group(0), safe=""), text).replace("..", "%2E%2E").strip(strip)
+    return "%2E" if text == "." else text or "_"
 
 
 class Minter:
