@@ -85,6 +85,59 @@ class _Loader(yaml.BaseLoader):
         return super().construct_mapping(node, deep=True)
 
 
+_DEFAULT_TAGS = frozenset({"tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"})
+_FLOW = re.compile(r"[\[\]{}]")
+
+
+class _Refer(Exception):
+    """The fast path saw something only the checked loader may judge (and word)."""
+
+
+class _FastLoader(yaml.CBaseLoader):  # type: ignore[misc]
+    """libyaml's parser and composer (C), with the checks of :class:`_Loader` made on the
+    composed nodes. Anything they would refuse is not worded here: it is referred to the
+    checked loader, so every error message comes from one place."""
+
+    def construct_document(self, node: Any) -> Any:
+        seen: set[int] = set()
+        stack = [(node, 1)]
+        while stack:
+            current, depth = stack.pop()
+            # the C composer hands an alias back as the very node it names
+            if id(current) in seen or depth > MAX_NESTING or current.tag not in _DEFAULT_TAGS:
+                raise _Refer
+            seen.add(id(current))
+            if isinstance(current, yaml.MappingNode):
+                keys = [k.value for k, _ in current.value]
+                if not all(isinstance(k, str) for k in keys) or len(set(keys)) != len(keys):
+                    raise _Refer
+                stack.extend((n, depth + 1) for pair in current.value for n in pair)
+            elif isinstance(current, yaml.SequenceNode):
+                stack.extend((n, depth + 1) for n in current.value)
+        return super().construct_document(node)
+
+
+def _flow_depth(text: str) -> int:
+    """How deep ``[`` and ``{`` nest, counting brackets inside strings too (an overestimate:
+    enough to keep libyaml's recursive composer away from deep nesting)."""
+    depth = deepest = 0
+    for m in _FLOW.finditer(text):
+        depth = depth + 1 if m.group() in "[{" else max(0, depth - 1)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _load_yaml(front: str) -> list[Any]:
+    """The front matter's YAML documents: libyaml for speed when the text is plainly safe,
+    else (and for every error) the checked pure-Python loader."""
+    if _flow_depth(front) < MAX_NESTING:
+        try:
+            return list(yaml.load_all(front, Loader=_FastLoader))  # noqa: S506 - base constructor: strings only
+        except (_Refer, yaml.YAMLError):
+            pass
+    return list(yaml.load_all(front, Loader=_Loader))  # noqa: S506 - _Loader builds strings only
+
+
 def load_article(path: str | Path, *, data: bytes | None = None) -> Article:
     """Read one article file.
 
@@ -153,7 +206,7 @@ def _split_front_matter(where: str, lines: list[str]) -> tuple[str, int]:
 
 def _parse_front_matter(where: str, front: str) -> dict[str, Any]:
     try:
-        docs = list(yaml.load_all(front, Loader=_Loader))  # noqa: S506 - _Loader builds strings only
+        docs = _load_yaml(front)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else None  # +1 for 1-based, +1 for the opening fence

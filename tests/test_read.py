@@ -132,3 +132,22 @@ def test_load_article_rejects_the_corpus_broken_articles(corpus_dir: Path, name:
         load_article(corpus_dir / name)
     assert info.value.line in (1, 3)
     assert name in str(info.value)
+
+
+DEEP = [
+    ("flow", "a: " + "[" * 50_000 + "x" + "]" * 50_000 + "\n"),
+    ("block-sequences-on-one-line", "a:\n" + "- " * 100_000 + "x\n"),
+    ("complex-keys-on-one-line", "a:\n" + "? " * 60_000 + "x\n"),
+    ("indented-mappings", "a:\n" + "".join(" " * i + "b:\n" for i in range(1, 700))),
+]
+
+
+@pytest.mark.parametrize(("name", "yaml_text"), DEEP, ids=[d[0] for d in DEEP])
+def test_load_article_refuses_deep_nesting_with_the_line_and_survives(tmp_path: Path, name: str, yaml_text: str) -> None:
+    # libyaml (the fast path) and PyYAML's composer both recurse per level: neither may
+    # crash the build on a hostile article, and the message must say what and where.
+    path = write(tmp_path, "---\nsubject: X\n" + yaml_text + "---\nbody\n", f"{name}.md")
+    with pytest.raises(ArticleError) as info:
+        load_article(path)
+    assert "nested more than 32 levels deep" in str(info.value)
+    assert info.value.line is not None and info.value.line >= 3
