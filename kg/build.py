@@ -27,7 +27,7 @@ from kg.export import export_from
 from kg.extract import extract
 from kg.formats import format_for_path
 from kg.link import BuildLinker
-from kg.map import Minter, extraction_quads
+from kg.map import Minter, extraction_triples
 from kg.model import Article, Gazetteer
 from kg.pipeline import Chunk, Scanned, extract_chunks, gazetteer_of, rules_fingerprint, scan
 from kg.store import Writer, read_manifest, writing
@@ -182,8 +182,8 @@ def _build_key(gazetteer: Gazetteer, base: str) -> str:
 
 def _article_lines(article: Article, gazetteer: Gazetteer, minter: Minter) -> list[str]:
     """One article's graph as sorted, unique N-Triples lines (cheap to pass between processes)."""
-    quads = extraction_quads(extract(article, gazetteer), minter)
-    return sorted({f"{ox.Triple(q.subject, q.predicate, q.object)} .\n" for q in quads})
+    triples = extraction_triples(extract(article, gazetteer), minter)
+    return sorted({f"{s} {p} {o} .\n" for s, p, o in triples})  # each term's str() is its N-Triples form
 
 
 def _ontology_lines() -> list[str]:
