@@ -16,7 +16,7 @@ when the engine dies. So each worker:
 
 The parent hands a job to an idle worker and waits at most ``timeout`` seconds;
 then it SIGKILLs the worker, starts a replacement and answers 503. A worker that
-dies answers 500. When every worker is busy and the small queue is full: 429.
+dies answers 500. When every worker is busy and the queue (``--queue``) is full: 429.
 """
 
 from __future__ import annotations
@@ -225,12 +225,14 @@ class _Worker:
 
 
 class WorkerPool:
-    """A fixed number of workers, a small waiting queue, and 429 beyond it."""
+    """A fixed number of workers, a bounded waiting queue, and 429 beyond it."""
 
     def __init__(self, settings: Settings, queue_size: int | None = None) -> None:
         self.settings = settings
         self.size = max(1, settings.workers)
-        self.capacity = self.size + (queue_size if queue_size is not None else max(2, self.size))
+        # Waiting is cheap (a thread and a socket) and bounded by the deadline; refusing a
+        # burst of eight clients that two workers clear in milliseconds is not.
+        self.capacity = self.size + max(0, queue_size if queue_size is not None else settings.queue)
         self._ctx = mp.get_context(START_METHOD)
         if START_METHOD == "forkserver":
             self._ctx.set_forkserver_preload(["kg.serve.workers"])
