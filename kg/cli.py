@@ -180,13 +180,15 @@ def validate(ctx: click.Context, store: str | None) -> None:
 @click.option("--timeout", type=float, help="Seconds a query may run [default: 30].")
 @click.option("--max-rows", type=int, help="Result rows before an answer is cut [default: 10000].")
 @click.option("--workers", type=int, help="Query worker processes [default: 2].")
+@click.option("--processes", type=click.IntRange(1, 64),
+              help="Server processes sharing the port, each with its own --workers [default: 1; for throughput: the cores].")
 @click.option("--queue", type=click.IntRange(0, 10_000), help="Queries that may wait for a busy worker before 429 [default: 32].")
 @click.option("--allow-update", is_flag=True, default=None, help="Accept SPARQL Update with the bearer token of --token.")
 @click.option("--token", "update_token", help="Bearer token that --allow-update requires.")
 @click.option("--allow-service", multiple=True, metavar="URL", help="Allow SERVICE calls to this endpoint (repeatable).")
 @click.pass_context
 def serve(ctx: click.Context, store: str | None, host: str | None, port: int | None, timeout: float | None,
-          max_rows: int | None, workers: int | None, queue: int | None, allow_update: bool | None, update_token: str | None,
+          max_rows: int | None, workers: int | None, processes: int | None, queue: int | None, allow_update: bool | None, update_token: str | None,
           allow_service: tuple[str, ...]) -> None:
     """Serve SPARQL, Linked Data pages and exports over HTTP.
 
@@ -198,7 +200,7 @@ def serve(ctx: click.Context, store: str | None, host: str | None, port: int | N
     from kg.serve import run_server
 
     settings = _settings(ctx, store=store, host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
-                         queue=queue, allow_update=allow_update, update_token=update_token, allow_service=allow_service or None)
+                         processes=processes, queue=queue, allow_update=allow_update, update_token=update_token, allow_service=allow_service or None)
     run_server(settings)
 
 

@@ -21,6 +21,7 @@ class Settings:
     timeout: float = 30.0  # seconds a query may run before its worker is killed
     max_rows: int = 10_000  # result rows returned before the answer is cut (and says so)
     workers: int = 2  # query worker processes
+    processes: int = 1  # server processes sharing the port (kg serve --processes): one core each
     queue: int = 32  # requests that may wait for a busy worker (each at most `timeout` s) before 429
     memory_mb: int = 2048  # address-space limit of each query worker
     max_request_bytes: int = 1024 * 1024

@@ -114,7 +114,7 @@ def serving(store: Path, *args: str, env: dict[str, str] | None = None) -> Itera
             try:
                 if requests.get(server.url + "/health", timeout=1).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # forked fronts: the port listens before they answer
                 pass
             if time.monotonic() > deadline:
                 raise RuntimeError(f"kg serve did not start:\n{server.output()}")

@@ -109,7 +109,8 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 
 def run_server(settings: Settings) -> None:
-    """``kg serve``: the app under waitress, with several request threads.
+    """``kg serve``: the app under waitress, with several request threads; with
+    ``settings.processes`` > 1, that many such servers on one socket (kg.serve.fronts).
 
     Threads outnumber the query workers plus their queue, so that pages, exports
     and /health stay answered while every worker is busy (the excess gets 429).
@@ -118,16 +119,25 @@ def run_server(settings: Settings) -> None:
 
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    options = dict(
+        threads=max(8, max(1, settings.workers) + max(0, settings.queue) + 4), ident="chronicon",
+        # Bodies past twice the app's limit are refused by waitress unread; below it, Flask answers
+        # 413 in the JSON shape (MAX_CONTENT_LENGTH) without reading the body either.
+        max_request_body_size=2 * settings.max_request_bytes + 65536,
+        channel_timeout=30, connection_limit=200, clear_untrusted_proxy_headers=True)
+    if settings.processes > 1:
+        from kg.serve.fronts import serve_forked
+
+        log.info("serving %s on http://%s:%s/ (%d processes, each %d threads and %d query workers, timeout %g s)",
+                 settings.store, settings.host, settings.port, settings.processes, options["threads"], settings.workers,
+                 settings.timeout)
+        serve_forked(settings, options)
+        return
     try:
         app = create_app(settings)
     except KgError as exc:
         raise SystemExit(f"kg serve: {exc.message}") from None
     pool = app.extensions["kg"].pool()
-    threads = max(8, pool.capacity + 4)
     log.info("serving %s on http://%s:%s/ (%d threads, %d query workers, timeout %g s)",
-             settings.store, settings.host, settings.port, threads, pool.size, settings.timeout)
-    serve(app, host=settings.host, port=settings.port, threads=threads, ident="chronicon",
-          # Bodies past twice the app's limit are refused by waitress unread; below it, Flask answers
-          # 413 in the JSON shape (MAX_CONTENT_LENGTH) without reading the body either.
-          max_request_body_size=2 * settings.max_request_bytes + 65536,
-          channel_timeout=30, connection_limit=200, clear_untrusted_proxy_headers=True)
+             settings.store, settings.host, settings.port, options["threads"], pool.size, settings.timeout)
+    serve(app, host=settings.host, port=settings.port, **options)
