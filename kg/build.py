@@ -34,6 +34,11 @@ from kg.store import Writer, read_manifest, writing
 from kg.validate import check_lines, check_store
 from kg.vocab import DEFAULT_BASE, ONTOLOGY_IRI, ontology_path
 
+# Bytes of N-Quads + N-Triples per call of Oxigraph's bulk loader. Each call writes and
+# ingests new files at a fixed cost: 2 M quads went in 1.3x slower in 100-article calls
+# than in 1 000-article ones. Bounded, so memory does not grow with the corpus.
+LOAD_BATCH = 48 * 1024 * 1024
+
 
 @dataclass
 class BuildReport:
@@ -216,6 +221,7 @@ def _write_store(writer: Writer, articles: list[Scanned], chunks: Iterable[Chunk
     for article in articles:  # unchanged articles keep their entry (and their graph)
         if article.file in previous["articles"]:
             writer.manifest["articles"][article.file] = {**previous["articles"][article.file], "names": article.names()}
+    batch: list[Chunk] = []
     for chunk in chunks:
         _count(chunk, report)
         for file, sha256, _ in chunk.built:
@@ -224,12 +230,22 @@ def _write_store(writer: Writer, articles: list[Scanned], chunks: Iterable[Chunk
             # that fails this time keeps its previous graph, nothing lost
             writer.remove_graph(graph)
             writer.manifest["articles"][file] = {"sha256": sha256, "graph": graph.value, "names": by_file[file].names()}
-        writer.load_chunk(chunk.nquads, chunk.ntriples)
+        batch.append(chunk)
+        if sum(len(c.nquads) + len(c.ntriples) for c in batch) >= LOAD_BATCH:
+            _load(writer, batch)
         if sink is not None:
             sink.add(chunk)
+    _load(writer, batch)
     for file, entry in previous["articles"].items():
         if file not in writer.manifest["articles"] and file not in report.removed:
             writer.manifest["articles"][file] = entry
+
+
+def _load(writer: Writer, batch: list[Chunk]) -> None:
+    """Bulk-load the batch's chunks in one call, and empty the batch."""
+    if batch:
+        writer.load_chunk(b"".join(c.nquads for c in batch), b"".join(c.ntriples for c in batch))
+        batch.clear()
 
 
 class _FileSink:
