@@ -140,7 +140,7 @@ def build_figures(b: Bench, n: int, articles: Path) -> tuple[Path, float, Run]:
     rate_ox = quads / floor_b
     b.add(Figure("load step: named graphs (quads/s)", n, quads / named_s, "quads/s", "oxigraph load", rate_ox,
                  (quads / named_s) / rate_ox, "≥ 0.8×", _met(quads / named_s >= 0.8 * rate_ox), b.runs,
-                 f"{named_s:.1f} s for {quads} quads in chunks of the build's size"))
+                 f"{named_s:.1f} s for {quads} quads in batches of the build's size"))
     b.add(Figure("load step: named graphs + default-graph copy (article quads/s)", n, quads / both_s, "quads/s",
                  "oxigraph load", rate_ox, (quads / both_s) / rate_ox, "≥ 0.8×", _met(quads / both_s >= 0.8 * rate_ox), b.runs,
                  f"{both_s:.1f} s; the copy loads {quads} more triples: the honest cost of a deduplicated default graph"))
@@ -149,18 +149,29 @@ def build_figures(b: Bench, n: int, articles: Path) -> tuple[Path, float, Run]:
 
 
 def load_step(b: Bench, nq: Path) -> tuple[float, float]:
-    """Seconds of Writer.load_chunk over the build's N-Quads: named graphs only, and with the default copy."""
-    from kg.pipeline import CHUNK
+    """Seconds of Writer.load_chunk over the build's N-Quads, in batches of the build's size
+    (kg.build.LOAD_BATCH): named graphs only, and with the default-graph copy."""
+    from kg.build import LOAD_BATCH
     from kg.store import Writer
 
-    lines = nq.read_bytes().splitlines(keepends=True)
-    graphs = len({line.rsplit(b" <", 1)[1] for line in lines})
-    per_chunk = max(1, len(lines) * CHUNK // max(1, graphs))
-    chunks = []
-    for i in range(0, len(lines), per_chunk):
-        part = lines[i : i + per_chunk]
-        chunks.append((b"".join(part), b"".join(line.rsplit(b" <", 1)[0] + b" .\n" for line in part)))
-    del lines
+    chunks: list[tuple[bytes, bytes]] = []
+    quads: list[bytes] = []
+    blank: list[bytes] = []  # the ontology's OWL lists: the build loads that graph on its own, small
+    size = 0
+    with open(nq, "rb") as fh:
+        for line in fh:
+            if b"_:" in line:
+                blank.append(line)
+                continue
+            quads.append(line)
+            size += 2 * len(line)  # the build's batch holds each line twice: as a quad and as a triple
+            if size >= LOAD_BATCH:
+                chunks.append((b"".join(quads), b"".join(q.rsplit(b" <", 1)[0] + b" .\n" for q in quads)))
+                quads, size = [], 0
+    for rest in (quads, blank):
+        if rest:
+            chunks.append((b"".join(rest), b"".join(q.rsplit(b" <", 1)[0] + b" .\n" for q in rest)))
+    del quads, blank
     named, both = [], []
     for _ in range(b.runs):
         for copy, into in ((False, named), (True, both)):
