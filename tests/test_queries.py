@@ -82,6 +82,38 @@ def test_events_lists_every_article_event_and_not_the_larger_conflicts(seed_stor
 def test_wikidata_links_lists_events_agents_and_places(seed_store: Path) -> None:
     got = rows(open_read(seed_store), "wikidata-links")
     assert {r["type"] for r in got} == {"Event", "Agent", "Place"}
+    order = [(r["type"], r["label"]) for r in got]
+    assert order == sorted(order)  # the short sort key changes nothing in the order
+
+
+IDLIB = ID + "event/2014_idlib_offensive"
+
+
+@pytest.mark.parametrize("name", ["casualties-by-side", "disputed-claims"])
+def test_event_parameter_is_optional_and_bound_gives_that_event_only(seed_store: Path, name: str) -> None:
+    store = open_read(seed_store)
+    every = rows(store, name)
+    assert len({r["event"] for r in every}) >= 2  # unbound: the whole graph
+    one = rows(store, name, event=IDLIB)
+    assert one and {r["event"] for r in one} == {IDLIB}
+    key = sorted(tuple(sorted(r.items())) for r in one)
+    assert key == sorted(tuple(sorted(r.items())) for r in every if r["event"] == IDLIB)
+    assert rows(store, name, event=ID + "event/no_such_event") == []
+
+
+def test_casualties_by_side_sums_each_sources_figures(seed_store: Path) -> None:
+    got = rows(open_read(seed_store), "casualties-by-side", event=IDLIB)
+    assert all(int(r["figures"]) >= 1 and 0 <= int(r["vague"]) <= int(r["figures"]) for r in got)
+    events = [r["event"] for r in rows(open_read(seed_store), "casualties-by-side")]
+    assert events == sorted(events, key=lambda e: (e.rsplit("/event/", 1)[-1][:15], e))  # each event's rows together
+
+
+def test_claims_by_source_gives_each_source_one_row_per_stance(seed_store: Path) -> None:
+    got = rows(open_read(seed_store), "claims-by-source")
+    pairs = [(r["source"], r["stance"]) for r in got]
+    assert got and len(pairs) == len(set(pairs))
+    counts = [int(r["claims"]) for r in got]
+    assert counts == sorted(counts, reverse=True)
 
 
 def test_parameters_are_bound_as_terms_never_pasted(seed_store: Path) -> None:
