@@ -248,6 +248,8 @@ def query_figures(b: Bench, n: int, store: Path, latency_n: int, load_seconds: f
         print(f"  not measured: {exc}", flush=True)
         return
     b.notes.extend(f"query at N={n} not measured: {f}" for f in failures)
+    b.notes.append(f"queries at N={n:,}: `kg serve {' '.join(serving.SERVE_OPTIONS)}` (deadline, memory limit, "
+                   "network-less workers on), the query worker pool's default queue; requests/s by wrk -t2 -c8")
     b.notes.append("federated canned queries (SERVICE to Wikidata) are left out: they need the network, "
                    "and kg serve refuses SERVICE unless --allow-service names the endpoint")
     for q in figures:
