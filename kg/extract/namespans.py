@@ -23,6 +23,8 @@ _AND_PAIRS = frozenset(
 )
 _DASHES = frozenset("–—")
 _ACRONYM = re.compile(r"[A-Z][A-Z.]{1,7}(?:/[A-Z]{2,6})?")
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")  # "13th Guards Rifle Division", "German 6th Army"
+_APOSTROPHES_AND_HYPHEN = frozenset("'’-")
 
 
 @dataclass
@@ -59,9 +61,11 @@ def span_at(toks: list[Tok], i: int, known: frozenset[str] = frozenset()) -> Spa
     """The capitalised name that starts at token i, if any (`known`: names with digits the
     text introduced, like an acronym "(M23)")."""
     t = toks[i]
+    if not _may_open(t.text):
+        return None  # most tokens: the cheap test spares the rest (called once per token)
     nxt = toks[i + 1] if i + 1 < len(toks) else None
     initial = len(t.text) == 1 and t.text.isupper() and nxt is not None and nxt.text == "."
-    if re.fullmatch(r"\d+(?:st|nd|rd|th)", t.low):
+    if _ORDINAL.fullmatch(t.low):
         if not (nxt and nxt.cap):
             return None
     elif not t.cap or (t.low in V.FUNCTION_WORDS and not initial):
@@ -93,7 +97,7 @@ def span_at(toks: list[Tok], i: int, known: frozenset[str] = frozenset()) -> Spa
         elif (nxt.text in _DASHES and j + 1 < len(toks) and nxt.start == prev.end and toks[j + 1].start == nxt.end
               and toks[j + 1].cap and prev.cap):
             j += 1  # "the Vance–Owen plan", "Molotov–Ribbentrop Pact": one compound name
-        elif re.fullmatch(r"\d+(?:st|nd|rd|th)", nxt.low) and j + 1 < len(toks) and toks[j + 1].cap:
+        elif _ORDINAL.fullmatch(nxt.low) and j + 1 < len(toks) and toks[j + 1].cap:
             j += 1  # "German 6th Army"
         elif nxt.text == '"' and j + 3 < len(toks) and toks[j + 1].cap and toks[j + 2].text == '"' and toks[j + 3].cap:
             j += 3  # Thomas J. "Stonewall" Jackson
@@ -120,6 +124,15 @@ def span_at(toks: list[Tok], i: int, known: frozenset[str] = frozenset()) -> Spa
     if toks[j - 1].text == "." and j - i > 1 and len(toks[j - 2].text) > 1:
         j -= 1
     return Span(i, j)
+
+
+def _may_open(text: str) -> bool:
+    """Whether a token may open a name at all: an ordinal starts with a digit, and a token
+    is :attr:`~kg.extract.discourse.Tok.cap` only with a capital first or as a particle
+    ("al-Nusra", "d'Erlon": a, e, d or l, then an apostrophe or hyphen). A superset of
+    both, cheaper than either test."""
+    first = text[0]
+    return first.isupper() or first.isdigit() or (first in "aedl" and not _APOSTROPHES_AND_HYPHEN.isdisjoint(text[1:4]))
 
 
 def _initial(toks: list[Tok], j: int) -> bool:
