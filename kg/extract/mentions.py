@@ -46,6 +46,10 @@ _NEARBY = V._words("nearby neighbouring neighboring surrounding adjacent")
 _PLACE_PLURALS = V._words("villages towns cities districts neighbourhoods neighborhoods suburbs areas provinces "
                           "regions places sites settlements")
 _ALONG = V._words("down up along across over crossing crossed reached beyond on")
+_DROP_OR_LANDMARK = V.PLACE_DROP | _LANDMARKS
+_NOT_BEFORE_GENERIC = V.FOLLOW_PLACE | V.FUNCTION_WORDS  # words that end the search for a generic
+_PARTICLE_PREFIX = re.compile(r"^\w{1,3}['’-]")  # "al-", "d'": "al-Nusra" is capitalised as "Nusra"
+_CAMEL_OR_PARTICLE = re.compile(r"[a-z][A-Z]|^\w{1,3}['’-][A-Z]")  # "McClellan", "al-Assad"
 
 
 @dataclass
@@ -53,6 +57,39 @@ class _Clause:
     text: str
     toks: list[Tok]
     spans: list[Span] = field(default_factory=list)
+    generics: list[_Generic | None] = field(default_factory=list)  # per span: see _Reader._generic
+    verdicts: dict[int, _Verdict] = field(default_factory=dict)  # span number → _Reader._verdict
+
+
+@dataclass
+class _Verdict:
+    """What a name's clause says of it (:meth:`_Reader._judge`): `kind` and `strong` unless a
+    list of places it goes on (`listed`), a place just before ", including" it (`including`)
+    or, where `remembered`, what the article made plain elsewhere decides otherwise."""
+
+    span_kind: str | None  # the span's kind when judged
+    name: str  # the name without titles and nationality words (:meth:`_Reader._name`)
+    kind: str
+    strong: bool
+    listed: bool = False
+    including: bool = False
+    remembered: bool = False
+
+    @property
+    def key(self) -> str:
+        return self.name.casefold()
+
+
+@dataclass
+class _Generic:
+    """A generic word after a name (rule F): "the Khazanat Army base" → label "Khazanat base",
+    actor "Army", type "base"; `shared` is the generic a plural lends the name before it
+    ("the Wadi Deif and Hamidiyah army bases")."""
+
+    label: str
+    actor: str
+    type: str
+    shared: str | None
 
 
 def find_mentions(
@@ -131,40 +168,58 @@ class _Reader:
         self.talk = Discourse(event.places, event.located_in)
         self.known_codes: frozenset[str] = frozenset()
         self.titled: set[str] = set()  # persons a title introduced, and their surnames (casefolded)
+        self._merged: dict[str, list[tuple[str, ...]]] = {}  # see _candidates
 
     # --- step 1: names -----------------------------------------------------------
 
     def parse(self, text: str) -> _Clause:
         toks = tokenize(text)
         clause = _Clause(text, toks)
+        # The gazetteer's keys, once per token rather than once per token and position tried.
+        keys = [t.text + "'s" if t.poss else t.text for t in toks]
+        index, own_index = self.index, self.own_index
         i = 0
         while i < len(toks):
-            span = self._gazetteer_at(toks, i) or span_at(toks, i, self.known_codes)
+            key = keys[i]
+            span = None
+            if key in index or key in own_index:
+                span = self._gazetteer_at(toks, keys, i)
+            if span is None:
+                span = span_at(toks, i, self.known_codes)
             if span:
                 span.label = text[toks[span.i].start : toks[span.j - 1].end]
                 span.initial = i == 0 or toks[i - 1].text in {'"', "(", "'", ":"}
                 self.titled.update(n.casefold() for n in titled_names(toks, span.i, span.j))
                 if not span.initial:
-                    self.mid_caps.update(re.sub(r"^\w{1,3}['’-]", "", t.text) for t in toks[span.i : span.j])
+                    self.mid_caps.update(_PARTICLE_PREFIX.sub("", t.text) for t in toks[span.i : span.j])
                 clause.spans.append(span)
+                clause.generics.append(self._generic(clause, span))
                 i = span.j
             else:
                 i += 1
         return clause
 
-    def _gazetteer_at(self, toks: list[Tok], i: int) -> Span | None:
-        key = [t.text + ("'s" if t.poss else "") for t in toks[i : i + 13]]
-        candidates = self.index.get(key[0], [])
-        if key[0] in self.own_index:  # the article's own names, longest first with the rest
-            candidates = sorted((*candidates, *self.own_index[key[0]]), key=len, reverse=True)
-        for name in candidates:
+    def _gazetteer_at(self, toks: list[Tok], keys: list[str], i: int) -> Span | None:
+        """The longest gazetteer name (the build's or the article's own) that starts at token i."""
+        for name in self._candidates(keys[i]):
             n = len(name)
-            if tuple(key[:n]) == name:
+            if tuple(keys[i : i + n]) == name:
                 if i + n < len(toks) and toks[i + n].cap and not toks[i + n - 1].poss:
                     continue  # part of a longer name the gazetteer does not know
                 kind = "actor" if " ".join(name).casefold() in self.agents else "place"
                 return Span(i, i + n, kind=kind)
         return None
+
+    def _candidates(self, key: str) -> list[tuple[str, ...]]:
+        """Names that open with the token `key`, longest first; the article's own names merged
+        with the build's once per article and first token, not once per occurrence."""
+        candidates = self.index.get(key, [])
+        if key in self.own_index:
+            merged = self._merged.get(key)
+            if merged is None:
+                merged = self._merged[key] = sorted((*candidates, *self.own_index[key]), key=len, reverse=True)
+            return merged
+        return candidates
 
     # --- step 2: what the article makes plain ------------------------------------
 
@@ -173,10 +228,10 @@ class _Reader:
             for n, s in enumerate(c.spans):
                 kind, strong = self._classify(c, s, n, [], use_memory=False)
                 if strong and kind in {"place", "actor"}:
-                    self.memory.setdefault(self._name(c, s).casefold(), kind)
+                    self.memory.setdefault(self._verdict(c, s, n).key, kind)
             for n, s in enumerate(c.spans):
-                if self._generic_after(c, s, n, record=False):
-                    self.memory[self._name(c, s).casefold()] = "place"
+                if c.generics[n]:
+                    self.memory[self._verdict(c, s, n).key] = "place"
 
     def _name(self, c: _Clause, s: Span) -> str:
         """The span without titles and leading nationality words ("Syrian ISIL" → "ISIL")."""
@@ -198,8 +253,33 @@ class _Reader:
 
     def _classify(self, c: _Clause, s: Span, n: int, places: list[tuple[int, str]], use_memory: bool = True) -> tuple[str, bool]:
         """"place", "actor" or "skip", and whether a strong cue (not a default) decided it."""
+        v = self._verdict(c, s, n)
+        if v.listed and self._continues_places(c, s, n, places):
+            return "place", True
+        if v.including and any(i >= s.i - 6 for i, _ in places):
+            return "place", True
+        if v.remembered and use_memory and v.key in self.memory:
+            return self.memory[v.key], False
+        return v.kind, v.strong
+
+    def _verdict(self, c: _Clause, s: Span, n: int) -> _Verdict:
+        """What the name's own words and clause say of it: judged once in pass one, reused in
+        step 3 (a span's kind changes only to "shared:", and such a span is not classified)."""
+        v = c.verdicts.get(n)
+        if v is None or v.span_kind != s.kind:
+            v = c.verdicts[n] = self._judge(c, s)
+        return v
+
+    def _judge(self, c: _Clause, s: Span) -> _Verdict:
+        """The part of :meth:`_classify` that neither the places read so far nor the memory
+        decide; the order of the tests is the order of the rules."""
         toks, words = c.toks, [t.low for t in c.toks[s.i : s.j]]
         label, last = s.label, c.toks[s.j - 1]
+        name = self._name(c, s)
+
+        def decided(kind: str, strong: bool = True) -> _Verdict:
+            return _Verdict(s.kind, name, kind, strong)
+
         single = s.j - s.i == 1
         nxt = toks[s.j].low if s.j < len(toks) else ""
         before_noun = nxt.isalpha() and toks[s.j].text.islower() and nxt not in V.FOLLOW_PLACE and (
@@ -208,55 +288,56 @@ class _Reader:
         modifier = before_noun and s.i > 0 and toks[s.i - 1].low in {"the", "a", "an"}
         if (any(w in V.NOT_NAMES for w in words) and words[-1] not in _PLACE_NAME_HEADS or nxt in V.NOT_NAMES_AFTER
                 or label.casefold() in self.events or _in_gloss(c, s)):
-            return "skip", True
+            return decided("skip")
         if s.initial and single and not self._initial_name(s, last):
-            return "skip", True
+            return decided("skip")
         if adjective_not_name(toks, s.i, s.j) or (not_an_actor(toks, s.i, s.j) and label.casefold() not in self.agents):
-            return "skip", True
-        if self._name(c, s).casefold() in self.titled and not last.poss:
-            return "actor", True  # "Gen. Herbert Kitchener" ... "reported to Kitchener"
+            return decided("skip")
+        if name.casefold() in self.titled and not last.poss:
+            return decided("actor")  # "Gen. Herbert Kitchener" ... "reported to Kitchener"
         held = V.HELD.fullmatch(label) if single else None
         if held:
-            return ("skip" if V.is_nationality(held.group(1)) else "actor"), True
+            return decided("skip" if V.is_nationality(held.group(1)) else "actor")
         # A known place whose name only ends like an adjective ("-an", "-ian") is no nationality.
         if single and V.is_nationality(label) and (s.kind != "place" or V.is_demonym(label)):
-            return ("skip" if before_noun or nxt in {":", "$"} or not nxt.isalpha() and nxt not in {"", ",", ")"} else "actor"), True
+            return decided("skip" if before_noun or nxt in {":", "$"} or not nxt.isalpha() and nxt not in {"", ",", ")"} else "actor")
         acronym = bool(_ACRONYM.fullmatch(label)) or label in self.known_codes
         if place_abbreviation(toks[s.i : s.j]) or (
             not last.poss and any(w in _LANDMARKS for w in words) and (words[-1] in _LANDMARKS or "of" in words)
         ):
-            return "place", True  # "St. Vith", "the Temple of Bel", "the Mosul Museum"
+            return decided("place")  # "St. Vith", "the Temple of Bel", "the Mosul Museum"
         if acronym and s.i and toks[s.i - 1].text[:1].isdigit() and nxt not in V.PARTICIPANTS | V.PERSON_NOUNS:
-            return "skip", True  # "20 TOW missiles"
+            return decided("skip")  # "20 TOW missiles"
         if any(x.low in {"inhabited", "populated"} for x in toks[max(0, s.i - 4) : s.i]):
-            return "skip", True  # the people a town is inhabited by are civilians
+            return decided("skip")  # the people a town is inhabited by are civilians
         strong_of = s.i >= 2 and toks[s.i - 1].low == "of" and toks[s.i - 2].low in V.PLACE_OF_STRONG
         if s.kind in {"actor", "place"}:
             if s.kind == "actor" and not acronym and words[-1] not in V.ACTOR_HEADS and not modifier:
-                if strong_of or self._place_context(toks, s.i) or self._continues_places(c, s, n, places):
-                    return "place", True
-            return s.kind, True
+                if strong_of or self._place_context(toks, s.i):
+                    return decided("place")
+                return _Verdict(s.kind, name, s.kind, True, listed=True)
+            return decided(s.kind)
         if _person_like(toks[s.i : s.j]):
-            return "actor", True
+            return decided("actor")
         if words[-1] in V.ACTOR_HEADS or acronym:
-            return ("place" if strong_of else "actor"), True
+            return decided("place" if strong_of else "actor")
         if not single and not last.poss and (words[-1] in _PLACE_NAME_HEADS or words[0] in V.PLACE_OPENERS):
-            return "place", True
+            return decided("place")
+        listed = including = False
         if not modifier and not last.poss:
-            if strong_of or self._place_context(toks, s.i) or self._continues_places(c, s, n, places):
-                return "place", True
+            if strong_of or self._place_context(toks, s.i):
+                return decided("place")
             if nxt in {"was", "were"} and s.j + 1 < len(toks) and toks[s.j + 1].low in _PASSIVE_PLACE:
-                return "place", True
-            if s.i >= 3 and toks[s.i - 1].low == "including" and toks[s.i - 2].text == "," and (
-                toks[s.i - 3].low in V.PLACE_OF or any(i >= s.i - 6 for i, _ in places)
-            ):
-                return "place", True
-        name = self._name(c, s).casefold()
-        if use_memory and name in self.memory:
-            return self.memory[name], False
-        if name in self.places and name not in self.agents:
-            return "place", True
-        return "actor", False
+                return decided("place")
+            listed = True
+            if s.i >= 3 and toks[s.i - 1].low == "including" and toks[s.i - 2].text == ",":
+                if toks[s.i - 3].low in V.PLACE_OF:
+                    return decided("place")
+                including = True
+        key = name.casefold()
+        if key in self.places and key not in self.agents:
+            return _Verdict(s.kind, name, "place", True, listed, including, remembered=True)
+        return _Verdict(s.kind, name, "actor", False, listed, including, remembered=True)
 
     def _initial_name(self, s: Span, tok: Tok) -> bool:
         """Whether a one-word span that opens a clause is a name, not a capitalised common word."""
@@ -265,7 +346,7 @@ class _Reader:
             return False
         return bool(
             s.kind or tok.poss or _ACRONYM.fullmatch(tok.text) or tok.text in self.mid_caps
-            or re.search(r"[a-z][A-Z]|^\w{1,3}['’-][A-Z]", tok.text)
+            or _CAMEL_OR_PARTICLE.search(tok.text)
         )
 
     def _place_context(self, toks: list[Tok], i: int) -> bool:
@@ -311,12 +392,12 @@ class _Reader:
         actors: list[Actor] = []
         persons: list[str] = []
         speakers = self.talk.speakers(c.toks)
-        generics = [self._generic_after(c, s, n) for n, s in enumerate(c.spans)]
+        generics = [self._generic_after(c, n) for n in range(len(c.spans))]
         for n, s in enumerate(c.spans):
-            name = self._name(c, s)
             if s.kind and s.kind.startswith("shared:"):
-                places.append((s.i, f"{name} {s.kind[7:]}".strip()))
+                places.append((s.i, f"{self._name(c, s)} {s.kind[7:]}".strip()))
                 continue
+            name = self._verdict(c, s, n).name
             kind, _ = self._classify(c, s, n, places)
             generic = generics[n]
             if kind == "skip" and not (generic and V.is_nationality(s.label) and not (
@@ -369,8 +450,21 @@ class _Reader:
                 if toks[k].text in {",", ";"} or toks[k].low in {"which", "who", "that"}:
                     break
 
-    def _generic_after(self, c: _Clause, s: Span, n: int, record: bool = True) -> tuple[str, str] | None:
-        """"X checkpoint", "the Khazanat fueling base", "the Wadi Deif and Hamidiyah army bases" (rule F)."""
+    def _generic_after(self, c: _Clause, n: int) -> tuple[str, str] | None:
+        """Span n's generic place (:meth:`_generic`) as (label, actor word), once its type is
+        recorded and a plural lent to the name before it."""
+        g = c.generics[n]
+        if g is None:
+            return None
+        self.talk.add_type(g.label, g.type)
+        if g.shared is not None and n > 0:
+            self._share_generic(c, n, g.shared)
+        return g.label, g.actor
+
+    @staticmethod
+    def _generic(c: _Clause, s: Span) -> _Generic | None:
+        """"X checkpoint", "the Khazanat fueling base", "the Wadi Deif and Hamidiyah army bases" (rule F).
+        Read from the span's tokens alone, so found once per span (in :meth:`parse`)."""
         toks = c.toks
         name_toks = toks[s.i : s.j]
         if name_toks[-1].poss or _person_like(name_toks) or s.label.lower() in V.ACTOR_ALIASES:
@@ -386,22 +480,20 @@ class _Reader:
             return None
         for k in range(s.j, min(s.j + (1 if acronym else 3), len(toks))):
             w = toks[k].low
-            if singular(w) in V.PLACE_KEEP or singular(w) in V.PLACE_DROP:
-                if (k + 1 < len(toks) and toks[k + 1].low == "of" and singular(w) not in V.PLACE_DROP | _LANDMARKS) or not toks[k].text.islower():
+            generic = singular(w)
+            if generic in V.PLACE_KEEP or generic in V.PLACE_DROP:
+                if (k + 1 < len(toks) and toks[k + 1].low == "of" and generic not in _DROP_OR_LANDMARK) or not toks[k].text.islower():
                     return None  # "the Union garrison of Harpers Ferry"; but "the X neighbourhood of Mosul"
                 if all(V.is_nationality(t.text) or t.low in V.ACTOR_HEADS for t in name_toks) and (
                     actor_word or any(t.low in V.ACTOR_HEADS for t in name_toks)
                 ):
                     return None  # "Syrian Army checkpoints": the group's, not a named place
                 name = c.text[name_toks[0].start : name_toks[-1].end]
-                label = name if singular(w) in V.PLACE_DROP else f"{name} {singular(toks[k].text)}"
-                if record:
-                    self.talk.add_type(label, singular(w))
-                    if w.endswith("s") and n > 0:
-                        self._share_generic(c, n, singular(toks[k].text))
+                label = name if generic in V.PLACE_DROP else f"{name} {singular(toks[k].text)}"
                 between = [toks[x] for x in range(s.j, k)]
-                return label, actor_word or next((x.text for x in between if x.low == "army"), "")
-            if actor_word or not (w.isalpha() and toks[k].text.islower()) or w in V.FOLLOW_PLACE | V.FUNCTION_WORDS or w.endswith("ed"):
+                actor = actor_word or next((x.text for x in between if x.low == "army"), "")
+                return _Generic(label, actor, generic, singular(toks[k].text) if w.endswith("s") else None)
+            if actor_word or not (w.isalpha() and toks[k].text.islower()) or w in _NOT_BEFORE_GENERIC or w.endswith("ed"):
                 if w != "army":
                     break
         return None
