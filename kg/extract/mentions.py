@@ -48,6 +48,7 @@ _PLACE_PLURALS = V._words("villages towns cities districts neighbourhoods neighb
 _ALONG = V._words("down up along across over crossing crossed reached beyond on")
 _DROP_OR_LANDMARK = V.PLACE_DROP | _LANDMARKS
 _NOT_BEFORE_GENERIC = V.FOLLOW_PLACE | V.FUNCTION_WORDS  # words that end the search for a generic
+_PEOPLE = V.PARTICIPANTS | V.PERSON_NOUNS
 _PARTICLE_PREFIX = re.compile(r"^\w{1,3}['’-]")  # "al-", "d'": "al-Nusra" is capitalised as "Nusra"
 _CAMEL_OR_PARTICLE = re.compile(r"[a-z][A-Z]|^\w{1,3}['’-][A-Z]")  # "McClellan", "al-Assad"
 
@@ -286,7 +287,7 @@ class _Reader:
             not nxt.endswith(("ed", "ly")) or nxt in _NOUNS_LIKE_ADVERBS)
         # "the Confederate line", "the French army": a name before a noun modifies it.
         modifier = before_noun and s.i > 0 and toks[s.i - 1].low in {"the", "a", "an"}
-        if (any(w in V.NOT_NAMES for w in words) and words[-1] not in _PLACE_NAME_HEADS or nxt in V.NOT_NAMES_AFTER
+        if (not V.NOT_NAMES.isdisjoint(words) and words[-1] not in _PLACE_NAME_HEADS or nxt in V.NOT_NAMES_AFTER
                 or label.casefold() in self.events or _in_gloss(c, s)):
             return decided("skip")
         if s.initial and single and not self._initial_name(s, last):
@@ -303,10 +304,10 @@ class _Reader:
             return decided("skip" if before_noun or nxt in {":", "$"} or not nxt.isalpha() and nxt not in {"", ",", ")"} else "actor")
         acronym = bool(_ACRONYM.fullmatch(label)) or label in self.known_codes
         if place_abbreviation(toks[s.i : s.j]) or (
-            not last.poss and any(w in _LANDMARKS for w in words) and (words[-1] in _LANDMARKS or "of" in words)
+            not last.poss and not _LANDMARKS.isdisjoint(words) and (words[-1] in _LANDMARKS or "of" in words)
         ):
             return decided("place")  # "St. Vith", "the Temple of Bel", "the Mosul Museum"
-        if acronym and s.i and toks[s.i - 1].text[:1].isdigit() and nxt not in V.PARTICIPANTS | V.PERSON_NOUNS:
+        if acronym and s.i and toks[s.i - 1].text[:1].isdigit() and nxt not in _PEOPLE:
             return decided("skip")  # "20 TOW missiles"
         if any(x.low in {"inhabited", "populated"} for x in toks[max(0, s.i - 4) : s.i]):
             return decided("skip")  # the people a town is inhabited by are civilians
@@ -506,13 +507,17 @@ class _Reader:
 
     def _finish(self, places: list[tuple[int, str]], actors: list[Actor], persons: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         place_out: list[str] = []
+        seen: set[str] = set()  # casefolded: the first spelling wins
         for _, p in sorted(places, key=lambda x: x[0]):
-            if p.casefold() not in {q.casefold() for q in place_out}:
+            if p.casefold() not in seen:
+                seen.add(p.casefold())
                 place_out.append(p)
         actor_out: list[str] = []
         roles: dict[str, str] = {}
+        seen = set()
         for _, a, role in sorted(actors, key=lambda x: x[0]):
-            if a.casefold() not in {q.casefold() for q in actor_out}:
+            if a.casefold() not in seen:
+                seen.add(a.casefold())
                 actor_out.append(a)
                 roles[a] = role
         # Rule G: when one mention contains another, keep the longer ("Syrian Army" over "Army").

@@ -59,10 +59,12 @@ def adjective_not_name(toks: list[Tok], i: int, j: int) -> bool:
 def not_an_actor(toks: list[Tok], i: int, j: int) -> bool:
     """A weapon, a decoration or a storm category named like a group."""
     nxt = toks[j].low if j < len(toks) else ""
-    group = any(t.text.isupper() or t.low in V.ACTOR_ALIASES or t.low in V.ACTOR_HEADS for t in toks[i:j])
-    if nxt in _WEAPONS and toks[j].text.islower() and not group:
+    # The cheap tests on the next word first: most names are followed by no weapon and no noun.
+    if nxt in _WEAPONS and toks[j].text.islower() and not any(
+        t.text.isupper() or t.low in V.ACTOR_ALIASES or t.low in V.ACTOR_HEADS for t in toks[i:j]
+    ):
         return True  # "Maxim guns", "four Javelin anti-tank missiles"
-    if any(t.text in "–—" for t in toks[i:j]) and nxt.isalpha() and toks[j].text.islower():
+    if nxt.isalpha() and toks[j].text.islower() and any(t.text in "–—" for t in toks[i:j]):
         return True  # "the Vance–Owen peace plan": a compound of names before a noun names the thing
     if toks[i].low == "category":
         return True

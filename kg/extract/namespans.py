@@ -54,7 +54,7 @@ def _person_like(toks: list[Tok]) -> bool:
     """A title or initials: "Col. Afif al-Suleimani", "Joseph K. F. Mansfield"."""
     if place_abbreviation(toks):
         return False
-    return any(t.low in V.TITLES for t in toks[:-1]) or any(t.text == "." for t in toks)
+    return bool(toks) and (any(t.text == "." or t.low in V.TITLES for t in toks[:-1]) or toks[-1].text == ".")
 
 
 def span_at(toks: list[Tok], i: int, known: frozenset[str] = frozenset()) -> Span | None:
@@ -70,7 +70,7 @@ def span_at(toks: list[Tok], i: int, known: frozenset[str] = frozenset()) -> Spa
             return None
     elif not t.cap or (t.low in V.FUNCTION_WORDS and not initial):
         return None
-    elif any(ch.isdigit() for ch in t.text) and not (nxt and nxt.low in V.PLACE_KEEP) and t.text not in known:
+    elif _has_digit(t.text) and not (nxt and nxt.low in V.PLACE_KEEP) and t.text not in known:
         return None  # "MiG-23": a model, unless a generic follows ("M-5 highway") or the text named it
     j = i + 1
     org_for = False  # inside "... Commission for the X": "and" may join two capitalised words
@@ -90,7 +90,7 @@ def span_at(toks: list[Tok], i: int, known: frozenset[str] = frozenset()) -> Spa
             j, org_for = k, True
         elif nxt.low == "and" and org_for and j + 1 < len(toks) and toks[j + 1].cap and toks[j + 1].low not in V.FUNCTION_WORDS:
             j += 1
-        elif nxt.cap and (nxt.low not in V.FUNCTION_WORDS or _initial(toks, j)) and not any(ch.isdigit() for ch in nxt.text):
+        elif nxt.cap and (nxt.low not in V.FUNCTION_WORDS or _initial(toks, j)) and not _has_digit(nxt.text):
             j += 1  # "Col. H. A. MacDonald": "A." is an initial here
         elif nxt.low == "and" and j + 1 < len(toks) and (prev.low, toks[j + 1].low) in _AND_PAIRS:
             j += 1  # "Bosnia and Herzegovina"
@@ -133,6 +133,11 @@ def _may_open(text: str) -> bool:
     both, cheaper than either test."""
     first = text[0]
     return first.isupper() or first.isdigit() or (first in "aedl" and not _APOSTROPHES_AND_HYPHEN.isdisjoint(text[1:4]))
+
+
+def _has_digit(text: str) -> bool:
+    # A word of letters alone has no digit: the common case, answered without a loop.
+    return not text.isalpha() and any(ch.isdigit() for ch in text)
 
 
 def _initial(toks: list[Tok], j: int) -> bool:
