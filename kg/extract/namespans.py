@@ -25,6 +25,7 @@ _DASHES = frozenset("–—")
 _ACRONYM = re.compile(r"[A-Z][A-Z.]{1,7}(?:/[A-Z]{2,6})?")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")  # "13th Guards Rifle Division", "German 6th Army"
 _APOSTROPHES_AND_HYPHEN = frozenset("'’-")
+_WORDS = re.compile(r"\w+")
 
 
 @dataclass
@@ -161,4 +162,4 @@ def _in_gloss(c: _HasToks, s: Span) -> bool:
         return False
     end = c.text.find('"', toks[s.j - 1].end)
     quoted = c.text[before.rfind('"') + 1 : end if end >= 0 else len(c.text)]
-    return any(w.islower() for w in re.findall(r"\w+", quoted))
+    return any(w.islower() for w in _WORDS.findall(quoted))
