@@ -49,6 +49,11 @@ _ALONG = V._words("down up along across over crossing crossed reached beyond on"
 _DROP_OR_LANDMARK = V.PLACE_DROP | _LANDMARKS
 _NOT_BEFORE_GENERIC = V.FOLLOW_PLACE | V.FUNCTION_WORDS  # words that end the search for a generic
 _PEOPLE = V.PARTICIPANTS | V.PERSON_NOUNS
+# Every lowercase word whose singular is a generic place word ("base", "bases", "cities"),
+# so that one set lookup answers singular(w) in PLACE_KEEP | PLACE_DROP.
+_GENERIC_FORMS = frozenset(
+    w for g in V.PLACE_KEEP | V.PLACE_DROP for w in (g, g + "s", g[:-1] + "ies") if singular(w) in V.PLACE_KEEP | V.PLACE_DROP
+)
 _PARTICLE_PREFIX = re.compile(r"^\w{1,3}['’-]")  # "al-", "d'": "al-Nusra" is capitalised as "Nusra"
 _CAMEL_OR_PARTICLE = re.compile(r"[a-z][A-Z]|^\w{1,3}['’-][A-Z]")  # "McClellan", "al-Assad"
 
@@ -467,6 +472,8 @@ class _Reader:
         """"X checkpoint", "the Khazanat fueling base", "the Wadi Deif and Hamidiyah army bases" (rule F).
         Read from the span's tokens alone, so found once per span (in :meth:`parse`)."""
         toks = c.toks
+        if all(t.low not in _GENERIC_FORMS for t in toks[s.j : s.j + 3]):
+            return None  # no generic word within reach: most names, answered first
         name_toks = toks[s.i : s.j]
         if name_toks[-1].poss or _person_like(name_toks) or s.label.lower() in V.ACTOR_ALIASES:
             return None  # "the Allied infantry squares" are troops
@@ -481,8 +488,8 @@ class _Reader:
             return None
         for k in range(s.j, min(s.j + (1 if acronym else 3), len(toks))):
             w = toks[k].low
-            generic = singular(w)
-            if generic in V.PLACE_KEEP or generic in V.PLACE_DROP:
+            if w in _GENERIC_FORMS:
+                generic = singular(w)
                 if (k + 1 < len(toks) and toks[k + 1].low == "of" and generic not in _DROP_OR_LANDMARK) or not toks[k].text.islower():
                     return None  # "the Union garrison of Harpers Ferry"; but "the X neighbourhood of Mosul"
                 if all(V.is_nationality(t.text) or t.low in V.ACTOR_HEADS for t in name_toks) and (
