@@ -49,10 +49,16 @@ _ALONG = V._words("down up along across over crossing crossed reached beyond on"
 _DROP_OR_LANDMARK = V.PLACE_DROP | _LANDMARKS
 _NOT_BEFORE_GENERIC = V.FOLLOW_PLACE | V.FUNCTION_WORDS  # words that end the search for a generic
 _PEOPLE = V.PARTICIPANTS | V.PERSON_NOUNS
+_GENERICS = V.PLACE_KEEP | V.PLACE_DROP
+_GENERIC_TYPES = _GENERICS - {"city"}  # a name ending in "City" is not typed a city by it
+_SKIPPED_BEFORE_PLACE = V.COMPASS | _NEARBY | {"the"}  # "in the northern X", "near nearby X"
+_NATIONAL_NAME_WORDS = V.ACTOR_HEADS | {"air", "armed", "special", "national", "republican"}
+_GROUP_NAME_HEADS = V.ACTOR_HEADS | ORG_HEADS
+_INHABITED = frozenset({"inhabited", "populated"})
 # Every lowercase word whose singular is a generic place word ("base", "bases", "cities"),
 # so that one set lookup answers singular(w) in PLACE_KEEP | PLACE_DROP.
 _GENERIC_FORMS = frozenset(
-    w for g in V.PLACE_KEEP | V.PLACE_DROP for w in (g, g + "s", g[:-1] + "ies") if singular(w) in V.PLACE_KEEP | V.PLACE_DROP
+    w for g in _GENERICS for w in (g, g + "s", g[:-1] + "ies") if singular(w) in _GENERICS
 )
 _PARTICLE_PREFIX = re.compile(r"^\w{1,3}['’-]")  # "al-", "d'": "al-Nusra" is capitalised as "Nusra"
 _CAMEL_OR_PARTICLE = re.compile(r"[a-z][A-Z]|^\w{1,3}['’-][A-Z]")  # "McClellan", "al-Assad"
@@ -246,9 +252,9 @@ class _Reader:
         while len(rest) > 1 and s.kind is None:
             if rest[0].low in V.TITLES or rest[0].text == ".":
                 rest = rest[1:]  # "Ukrainian President Petro Poroshenko" → "Petro Poroshenko"
-            elif V.is_nationality(rest[0].text) and not {t.low for t in rest[1:]} <= V.ACTOR_HEADS | {
-                "air", "armed", "special", "national", "republican"
-            } and not (len(rest) >= 3 and rest[-1].low in V.ACTOR_HEADS | ORG_HEADS) and rest[-1].low not in V.PLACE_KEEP:
+            elif V.is_nationality(rest[0].text) and not {t.low for t in rest[1:]} <= _NATIONAL_NAME_WORDS and not (
+                len(rest) >= 3 and rest[-1].low in _GROUP_NAME_HEADS
+            ) and rest[-1].low not in V.PLACE_KEEP:
                 # "Syrian Army", "Turkish Air Force", "Southern African Development Community":
                 # there the nationality is part of the name
                 rest = rest[1:]
@@ -314,7 +320,7 @@ class _Reader:
             return decided("place")  # "St. Vith", "the Temple of Bel", "the Mosul Museum"
         if acronym and s.i and toks[s.i - 1].text[:1].isdigit() and nxt not in _PEOPLE:
             return decided("skip")  # "20 TOW missiles"
-        if any(x.low in {"inhabited", "populated"} for x in toks[max(0, s.i - 4) : s.i]):
+        if any(x.low in _INHABITED for x in toks[max(0, s.i - 4) : s.i]):
             return decided("skip")  # the people a town is inhabited by are civilians
         strong_of = s.i >= 2 and toks[s.i - 1].low == "of" and toks[s.i - 2].low in V.PLACE_OF_STRONG
         if s.kind in {"actor", "place"}:
@@ -358,7 +364,7 @@ class _Reader:
     def _place_context(self, toks: list[Tok], i: int) -> bool:
         """A place preposition or verb ("in", "near", "reached"), or "the town of", before token i."""
         k = i - 1
-        skip = {"the"} | V.COMPASS | _NEARBY
+        skip = _SKIPPED_BEFORE_PLACE
         while k >= 0 and toks[k].low in skip:
             k -= 1
         if k < 0:
@@ -380,7 +386,7 @@ class _Reader:
         if n == 0 or _person_like(c.toks[s.i : s.j]) or c.toks[s.j - 1].poss:
             return False
         prev = c.spans[n - 1]
-        between = [t.low for t in c.toks[prev.j : s.i] if t.low not in V.COMPASS | _NEARBY and t.low != "the"]
+        between = [t.low for t in c.toks[prev.j : s.i] if t.low not in _SKIPPED_BEFORE_PLACE]
         if between not in (["and"], [","], ["or"], [",", "and"]) or not any(i == prev.i for i, _ in places):
             return False
         nxt = c.toks[s.j] if s.j < len(c.toks) else None
@@ -446,11 +452,11 @@ class _Reader:
             self.talk.add_type(name, singular(toks[s.i - 2].low))
         if s.i >= 2 and toks[s.i - 1].low == "the" and s.j - s.i == 1 and toks[s.i - 2].low in _ALONG:
             self.talk.add_type(name, "river")  # "down the Elbe", "crossing the Volga"
-        if s.j - s.i > 1 and toks[s.j - 1].low in (V.PLACE_KEEP | V.PLACE_DROP) - {"city"}:
+        if s.j - s.i > 1 and toks[s.j - 1].low in _GENERIC_TYPES:
             self.talk.add_type(name, singular(toks[s.j - 1].low))  # "Antietam Creek", "Dunker Church"
         if s.j + 2 < len(toks) and toks[s.j].text in {",", "("} and toks[s.j + 1].low in {"a", "an", "the"}:
             for k in range(s.j + 2, min(s.j + 12, len(toks))):
-                if toks[k].low in V.PLACE_KEEP | V.PLACE_DROP and toks[k].text.islower():
+                if toks[k].low in _GENERICS and toks[k].text.islower():
                     self.talk.add_type(name, singular(toks[k].low))
                     break
                 if toks[k].text in {",", ";"} or toks[k].low in {"which", "who", "that"}:

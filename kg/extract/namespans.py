@@ -157,9 +157,9 @@ def _in_gloss(c: _HasToks, s: Span) -> bool:
     toks = c.toks
     if s.i and toks[s.i - 1].text == "(" and s.j < len(toks) and toks[s.j].text in {")", ":"}:
         return True
-    before = c.text[: toks[s.i].start]
-    if before.count('"') % 2 == 0:
+    start = toks[s.i].start
+    if c.text.count('"', 0, start) % 2 == 0:  # counted in place: no copy of the clause's start
         return False
     end = c.text.find('"', toks[s.j - 1].end)
-    quoted = c.text[before.rfind('"') + 1 : end if end >= 0 else len(c.text)]
+    quoted = c.text[c.text.rfind('"', 0, start) + 1 : end if end >= 0 else len(c.text)]
     return any(w.islower() for w in _WORDS.findall(quoted))
