@@ -201,7 +201,9 @@ class _Reader:
             if span:
                 span.label = text[toks[span.i].start : toks[span.j - 1].end]
                 span.initial = i == 0 or toks[i - 1].text in {'"', "(", "'", ":"}
-                self.titled.update(n.casefold() for n in titled_names(toks, span.i, span.j))
+                titled = titled_names(toks, span.i, span.j)
+                if titled:
+                    self.titled.update(n.casefold() for n in titled)
                 if not span.initial:
                     self.mid_caps.update(_PARTICLE_PREFIX.sub("", t.text) for t in toks[span.i : span.j])
                 clause.spans.append(span)

@@ -31,8 +31,10 @@ def titled_names(toks: list[Tok], i: int, j: int) -> tuple[str, ...]:
     while k < j and (toks[k].low in V.TITLES or toks[k].text == "."):
         k += 1
     titled = k > i or (i > 0 and (toks[i - 1].low in V.TITLES or toks[i - 1].low == ".") and (toks[i - 1].text != "." or i > 1 and toks[i - 2].low in V.TITLES))
+    if not titled:
+        return ()  # most names: no title in or before them
     rest = [t for t in toks[k:j] if t.text != "."]
-    if not titled or not rest or any(V.is_nationality(t.text) or t.low in V.ACTOR_HEADS for t in rest):
+    if not rest or any(V.is_nationality(t.text) or t.low in V.ACTOR_HEADS for t in rest):
         return ()
     full = " ".join(t.text for t in rest)
     return (full, rest[-1].text) if len(rest) > 1 and len(rest[-1].text) > 2 else (full,)
