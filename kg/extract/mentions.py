@@ -86,10 +86,10 @@ class _Verdict:
     listed: bool = False
     including: bool = False
     remembered: bool = False
+    key: str = field(init=False)  # the name casefolded, as the memory keys it
 
-    @property
-    def key(self) -> str:
-        return self.name.casefold()
+    def __post_init__(self) -> None:
+        self.key = self.name.casefold()
 
 
 @dataclass
@@ -239,13 +239,15 @@ class _Reader:
 
     def pass_one(self, clauses: list[_Clause]) -> None:
         for c in clauses:
-            for n, s in enumerate(c.spans):
-                kind, strong = self._classify(c, s, n, [], use_memory=False)
-                if strong and kind in {"place", "actor"}:
-                    self.memory.setdefault(self._verdict(c, s, n).key, kind)
-            for n, s in enumerate(c.spans):
-                if c.generics[n]:
-                    self.memory[self._verdict(c, s, n).key] = "place"
+            verdicts = [self._verdict(c, s, n) for n, s in enumerate(c.spans)]
+            for v in verdicts:
+                # What _classify answers before any place is read and with no memory (the
+                # memory is what this pass fills): the verdict's own kind.
+                if v.strong and v.kind in {"place", "actor"}:
+                    self.memory.setdefault(v.key, v.kind)
+            for v, generic in zip(verdicts, c.generics):
+                if generic:
+                    self.memory[v.key] = "place"
 
     def _name(self, c: _Clause, s: Span) -> str:
         """The span without titles and leading nationality words ("Syrian ISIL" → "ISIL")."""
