@@ -6,11 +6,13 @@ The steps, in order:
 
 1. ``_Reader.parse``: tokens (:func:`~kg.extract.discourse.tokenize`) and capitalised
    names ("Maaret al-Numan", "Joseph K. F. Mansfield", "13th Guards Rifle Division"),
-   gazetteer names matched whole first.
-2. ``_Reader.pass_one``: names that a strong cue types anywhere in the article (a
-   place preposition, "the village of X", a group's head word) are remembered.
-3. ``_Reader.read``, per clause in order: each name classified (``_classify``),
-   generic-word places ("the Khazanat fueling base" → "Khazanat base"), participant
+   gazetteer names matched whole first, each with the generic word after it, if any
+   (:mod:`kg.extract.generics`).
+2. ``_Reader.pass_one``: what each name's own clause says of it (``_judge``, kept as a
+   ``_Verdict``); names that a strong cue types anywhere in the article (a place
+   preposition, "the village of X", a group's head word) are remembered.
+3. ``_Reader.read``, per clause in order: each name classified (``_classify``: its
+   verdict, the places read so far and what is remembered), generic-word places ("the Khazanat fueling base" → "Khazanat base"), participant
    nouns ("rebel fighters" → "rebels"), sources dropped unless they also act, then
    pronouns and "the city" resolved by the :class:`~kg.extract.discourse.Discourse`.
 
@@ -26,6 +28,7 @@ from functools import lru_cache
 
 from kg.extract import aliases as V
 from kg.extract.discourse import Actor, Discourse, Tok, singular, tokenize
+from kg.extract.generics import GENERICS, LANDMARKS, Generic, generic_after
 from kg.extract.nameclass import adjective_not_name, not_an_actor, titled_names
 from kg.extract.namespans import _ACRONYM, ORG_HEADS, Span, _in_gloss, _person_like, place_abbreviation, span_at
 from kg.model import EventRecord, Gazetteer
@@ -36,30 +39,17 @@ _PLACE_NAME_HEADS = V.PLACE_KEEP | V._words("woods lane pike street avenue squar
 # Nouns that end like adverbs or participles: "German supply lines", "Allied armoured units".
 _NOUNS_LIKE_ADVERBS = V._words("supply supplies assembly family rally ally anomaly monopoly reed seed feed shed bed")
 _INTRODUCED = re.compile(r"(?<=\w )\(([A-Z][A-Za-z]{0,4}-?\d{1,4}[A-Za-z]?)\)")
-# Landmarks: a name with one of these words is a place ("Temple of Bel", "Mosul Museum",
-# "Great Mosque of al-Nuri"), never a group.
-_LANDMARKS = V._words("temple mosque church cathedral museum hospital university bridge dam airport palace castle "
-                      "citadel square market stadium prison theatre theater monastery shrine tomb fortress "
-                      "neighbourhood neighborhood district quarter")
 _NEARBY = V._words("nearby neighbouring neighboring surrounding adjacent")
 # Plural places before "such as": "villages ..., such as Onna and Castelnuovo".
 _PLACE_PLURALS = V._words("villages towns cities districts neighbourhoods neighborhoods suburbs areas provinces "
                           "regions places sites settlements")
 _ALONG = V._words("down up along across over crossing crossed reached beyond on")
-_DROP_OR_LANDMARK = V.PLACE_DROP | _LANDMARKS
-_NOT_BEFORE_GENERIC = V.FOLLOW_PLACE | V.FUNCTION_WORDS  # words that end the search for a generic
 _PEOPLE = V.PARTICIPANTS | V.PERSON_NOUNS
-_GENERICS = V.PLACE_KEEP | V.PLACE_DROP
-_GENERIC_TYPES = _GENERICS - {"city"}  # a name ending in "City" is not typed a city by it
+_GENERIC_TYPES = GENERICS - {"city"}  # a name ending in "City" is not typed a city by it
 _SKIPPED_BEFORE_PLACE = V.COMPASS | _NEARBY | {"the"}  # "in the northern X", "near nearby X"
 _NATIONAL_NAME_WORDS = V.ACTOR_HEADS | {"air", "armed", "special", "national", "republican"}
 _GROUP_NAME_HEADS = V.ACTOR_HEADS | ORG_HEADS
 _INHABITED = frozenset({"inhabited", "populated"})
-# Every lowercase word whose singular is a generic place word ("base", "bases", "cities"),
-# so that one set lookup answers singular(w) in PLACE_KEEP | PLACE_DROP.
-_GENERIC_FORMS = frozenset(
-    w for g in _GENERICS for w in (g, g + "s", g[:-1] + "ies") if singular(w) in _GENERICS
-)
 _PARTICLE_PREFIX = re.compile(r"^\w{1,3}['’-]")  # "al-", "d'": "al-Nusra" is capitalised as "Nusra"
 _CAMEL_OR_PARTICLE = re.compile(r"[a-z][A-Z]|^\w{1,3}['’-][A-Z]")  # "McClellan", "al-Assad"
 
@@ -69,7 +59,7 @@ class _Clause:
     text: str
     toks: list[Tok]
     spans: list[Span] = field(default_factory=list)
-    generics: list[_Generic | None] = field(default_factory=list)  # per span: see _Reader._generic
+    generics: list[Generic | None] = field(default_factory=list)  # per span: see generic_after
     verdicts: dict[int, _Verdict] = field(default_factory=dict)  # span number → _Reader._verdict
 
 
@@ -90,18 +80,6 @@ class _Verdict:
 
     def __post_init__(self) -> None:
         self.key = self.name.casefold()
-
-
-@dataclass
-class _Generic:
-    """A generic word after a name (rule F): "the Khazanat Army base" → label "Khazanat base",
-    actor "Army", type "base"; `shared` is the generic a plural lends the name before it
-    ("the Wadi Deif and Hamidiyah army bases")."""
-
-    label: str
-    actor: str
-    type: str
-    shared: str | None
 
 
 def find_mentions(
@@ -207,7 +185,7 @@ class _Reader:
                 if not span.initial:
                     self.mid_caps.update(_PARTICLE_PREFIX.sub("", t.text) for t in toks[span.i : span.j])
                 clause.spans.append(span)
-                clause.generics.append(self._generic(clause, span))
+                clause.generics.append(generic_after(clause, span))
                 i = span.j
             else:
                 i += 1
@@ -319,7 +297,7 @@ class _Reader:
             return decided("skip" if before_noun or nxt in {":", "$"} or not nxt.isalpha() and nxt not in {"", ",", ")"} else "actor")
         acronym = bool(_ACRONYM.fullmatch(label)) or label in self.known_codes
         if place_abbreviation(toks[s.i : s.j]) or (
-            not last.poss and not _LANDMARKS.isdisjoint(words) and (words[-1] in _LANDMARKS or "of" in words)
+            not last.poss and not LANDMARKS.isdisjoint(words) and (words[-1] in LANDMARKS or "of" in words)
         ):
             return decided("place")  # "St. Vith", "the Temple of Bel", "the Mosul Museum"
         if acronym and s.i and toks[s.i - 1].text[:1].isdigit() and nxt not in _PEOPLE:
@@ -460,15 +438,15 @@ class _Reader:
             self.talk.add_type(name, singular(toks[s.j - 1].low))  # "Antietam Creek", "Dunker Church"
         if s.j + 2 < len(toks) and toks[s.j].text in {",", "("} and toks[s.j + 1].low in {"a", "an", "the"}:
             for k in range(s.j + 2, min(s.j + 12, len(toks))):
-                if toks[k].low in _GENERICS and toks[k].text.islower():
+                if toks[k].low in GENERICS and toks[k].text.islower():
                     self.talk.add_type(name, singular(toks[k].low))
                     break
                 if toks[k].text in {",", ";"} or toks[k].low in {"which", "who", "that"}:
                     break
 
     def _generic_after(self, c: _Clause, n: int) -> tuple[str, str] | None:
-        """Span n's generic place (:meth:`_generic`) as (label, actor word), once its type is
-        recorded and a plural lent to the name before it."""
+        """Span n's generic place (:func:`~kg.extract.generics.generic_after`) as (label, actor
+        word), once its type is recorded and a plural lent to the name before it."""
         g = c.generics[n]
         if g is None:
             return None
@@ -476,45 +454,6 @@ class _Reader:
         if g.shared is not None and n > 0:
             self._share_generic(c, n, g.shared)
         return g.label, g.actor
-
-    @staticmethod
-    def _generic(c: _Clause, s: Span) -> _Generic | None:
-        """"X checkpoint", "the Khazanat fueling base", "the Wadi Deif and Hamidiyah army bases" (rule F).
-        Read from the span's tokens alone, so found once per span (in :meth:`parse`)."""
-        toks = c.toks
-        if all(t.low not in _GENERIC_FORMS for t in toks[s.j : s.j + 3]):
-            return None  # no generic word within reach: most names, answered first
-        name_toks = toks[s.i : s.j]
-        if name_toks[-1].poss or _person_like(name_toks) or s.label.lower() in V.ACTOR_ALIASES:
-            return None  # "the Allied infantry squares" are troops
-        actor_word = ""
-        if len(name_toks) > 1 and name_toks[-1].low in V.ACTOR_HEADS:
-            actor_word = name_toks[-1].text  # "the Khazanat Army base": the Army acts, Khazanat is the base
-            name_toks = name_toks[:-1]
-        # A group's acronym owns what follows it: "the CTS fought street by street" names no
-        # street, and "a GNA checkpoint" is one of the group's, no place name (rule F).
-        acronym = bool(_ACRONYM.fullmatch(s.label))
-        if acronym and s.i and toks[s.i - 1].low in {"a", "an"}:
-            return None
-        for k in range(s.j, min(s.j + (1 if acronym else 3), len(toks))):
-            w = toks[k].low
-            if w in _GENERIC_FORMS:
-                generic = singular(w)
-                if (k + 1 < len(toks) and toks[k + 1].low == "of" and generic not in _DROP_OR_LANDMARK) or not toks[k].text.islower():
-                    return None  # "the Union garrison of Harpers Ferry"; but "the X neighbourhood of Mosul"
-                if all(V.is_nationality(t.text) or t.low in V.ACTOR_HEADS for t in name_toks) and (
-                    actor_word or any(t.low in V.ACTOR_HEADS for t in name_toks)
-                ):
-                    return None  # "Syrian Army checkpoints": the group's, not a named place
-                name = c.text[name_toks[0].start : name_toks[-1].end]
-                label = name if generic in V.PLACE_DROP else f"{name} {singular(toks[k].text)}"
-                between = [toks[x] for x in range(s.j, k)]
-                actor = actor_word or next((x.text for x in between if x.low == "army"), "")
-                return _Generic(label, actor, generic, singular(toks[k].text) if w.endswith("s") else None)
-            if actor_word or not (w.isalpha() and toks[k].text.islower()) or w in _NOT_BEFORE_GENERIC or w.endswith("ed"):
-                if w != "army":
-                    break
-        return None
 
     def _share_generic(self, c: _Clause, n: int, generic: str) -> None:
         prev = c.spans[n - 1]
