@@ -9,6 +9,7 @@ tell a place from an actor and a person from a tank in articles never seen.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kg.extract.countries import COUNTRIES
 
@@ -186,6 +187,9 @@ HELD = re.compile(r"(.+)-(?:held|led|backed|controlled|occupied|allied|aligned|s
 ACTOR_ALIASES = {"allied": "Allies", "confederate": "Confederates", "axis": "Axis"}
 
 
+# Both tests are pure and asked of the same capitalised words again and again (some 250
+# times per article); the cache is bounded, so it never grows with the build.
+@lru_cache(maxsize=1 << 16)
 def is_nationality(word: str) -> bool:
     """An adjective of nationality or faith ("Syrian", "Iraqi", "Shia"), by list, by a state's
     name ("Rwandan", "Ugandan", "Cuban") or by ending."""
@@ -198,6 +202,7 @@ def is_nationality(word: str) -> bool:
     )
 
 
+@lru_cache(maxsize=1 << 16)
 def is_demonym(word: str) -> bool:
     """A sure adjective of nationality or faith: listed, or a state's name + "n" ("Rwandan")."""
     low = word.lower()

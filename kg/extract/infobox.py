@@ -22,6 +22,10 @@ _UNIT = re.compile(r"^\s*[*•]\s*")
 _CATEGORY_WORD = re.compile(r"^[a-z][a-z'’]+$")
 _PARTICLE = re.compile(r"^(?:al|el|ad|ag|ar|as|ash|at|az|ez|an|ed|es|et|ul)-", re.I)
 _PREPOSITIONS = frozenset("of in involving by during between on at from".split())
+_WORD = re.compile(r"[\w'’\-]+")
+_LIST_TITLE = re.compile(r"^(?:History|List|Timeline|Index) of\b")
+_NOW = re.compile(r"\(\s*now\s+([^)]+)\)", re.I)  # "Königsberg (now Kaliningrad)"
+_BRACKETS = re.compile(r"\([^)]*\)")
 
 
 def extract_event(article: Article, gazetteer: Gazetteer) -> EventRecord:
@@ -59,12 +63,12 @@ def is_category(tag: str, label: str) -> bool:
         return False
     if text.casefold() == label.casefold() or text[0].isdigit():
         return True
-    words = re.findall(r"[\w'’\-]+", text)
+    words = _WORD.findall(text)
     if any(_CATEGORY_WORD.match(w) and w not in CONNECTORS and not _PARTICLE.match(w) for w in words):
         return True
     if len(words) >= 2 and words[0].endswith("s") and words[1].lower() in _PREPOSITIONS:
         return True  # "Battles of the Napoleonic Wars"
-    return bool(re.match(r"^(?:History|List|Timeline|Index) of\b", text))
+    return bool(_LIST_TITLE.match(text))
 
 
 def _divide_tags(label: str, tags: list[str]) -> tuple[str | None, list[str], tuple[str, ...]]:
@@ -111,8 +115,8 @@ def _places(entries: tuple[str, ...], known: frozenset[str]) -> tuple[tuple[str,
     places: list[str] = []
     located_in: list[tuple[str, str]] = []
     for entry in entries:
-        now = re.findall(r"\(\s*now\s+([^)]+)\)", entry, flags=re.I)
-        entry = re.sub(r"\([^)]*\)", " ", entry)
+        now = _NOW.findall(entry)
+        entry = _BRACKETS.sub(" ", entry)
         chain = split_place(entry, known)
         if not chain:
             continue

@@ -6,11 +6,13 @@ The steps, in order:
 
 1. ``_Reader.parse``: tokens (:func:`~kg.extract.discourse.tokenize`) and capitalised
    names ("Maaret al-Numan", "Joseph K. F. Mansfield", "13th Guards Rifle Division"),
-   gazetteer names matched whole first.
-2. ``_Reader.pass_one``: names that a strong cue types anywhere in the article (a
-   place preposition, "the village of X", a group's head word) are remembered.
-3. ``_Reader.read``, per clause in order: each name classified (``_classify``),
-   generic-word places ("the Khazanat fueling base" → "Khazanat base"), participant
+   gazetteer names matched whole first, each with the generic word after it, if any
+   (:mod:`kg.extract.generics`).
+2. ``_Reader.pass_one``: what each name's own clause says of it (``_judge``, kept as a
+   ``_Verdict``); names that a strong cue types anywhere in the article (a place
+   preposition, "the village of X", a group's head word) are remembered.
+3. ``_Reader.read``, per clause in order: each name classified (``_classify``: its
+   verdict, the places read so far and what is remembered), generic-word places ("the Khazanat fueling base" → "Khazanat base"), participant
    nouns ("rebel fighters" → "rebels"), sources dropped unless they also act, then
    pronouns and "the city" resolved by the :class:`~kg.extract.discourse.Discourse`.
 
@@ -26,6 +28,7 @@ from functools import lru_cache
 
 from kg.extract import aliases as V
 from kg.extract.discourse import Actor, Discourse, Tok, singular, tokenize
+from kg.extract.generics import GENERICS, LANDMARKS, Generic, generic_after
 from kg.extract.nameclass import adjective_not_name, not_an_actor, titled_names
 from kg.extract.namespans import _ACRONYM, ORG_HEADS, Span, _in_gloss, _person_like, place_abbreviation, span_at
 from kg.model import EventRecord, Gazetteer
@@ -36,16 +39,19 @@ _PLACE_NAME_HEADS = V.PLACE_KEEP | V._words("woods lane pike street avenue squar
 # Nouns that end like adverbs or participles: "German supply lines", "Allied armoured units".
 _NOUNS_LIKE_ADVERBS = V._words("supply supplies assembly family rally ally anomaly monopoly reed seed feed shed bed")
 _INTRODUCED = re.compile(r"(?<=\w )\(([A-Z][A-Za-z]{0,4}-?\d{1,4}[A-Za-z]?)\)")
-# Landmarks: a name with one of these words is a place ("Temple of Bel", "Mosul Museum",
-# "Great Mosque of al-Nuri"), never a group.
-_LANDMARKS = V._words("temple mosque church cathedral museum hospital university bridge dam airport palace castle "
-                      "citadel square market stadium prison theatre theater monastery shrine tomb fortress "
-                      "neighbourhood neighborhood district quarter")
 _NEARBY = V._words("nearby neighbouring neighboring surrounding adjacent")
 # Plural places before "such as": "villages ..., such as Onna and Castelnuovo".
 _PLACE_PLURALS = V._words("villages towns cities districts neighbourhoods neighborhoods suburbs areas provinces "
                           "regions places sites settlements")
 _ALONG = V._words("down up along across over crossing crossed reached beyond on")
+_PEOPLE = V.PARTICIPANTS | V.PERSON_NOUNS
+_GENERIC_TYPES = GENERICS - {"city"}  # a name ending in "City" is not typed a city by it
+_SKIPPED_BEFORE_PLACE = V.COMPASS | _NEARBY | {"the"}  # "in the northern X", "near nearby X"
+_NATIONAL_NAME_WORDS = V.ACTOR_HEADS | {"air", "armed", "special", "national", "republican"}
+_GROUP_NAME_HEADS = V.ACTOR_HEADS | ORG_HEADS
+_INHABITED = frozenset({"inhabited", "populated"})
+_PARTICLE_PREFIX = re.compile(r"^\w{1,3}['’-]")  # "al-", "d'": "al-Nusra" is capitalised as "Nusra"
+_CAMEL_OR_PARTICLE = re.compile(r"[a-z][A-Z]|^\w{1,3}['’-][A-Z]")  # "McClellan", "al-Assad"
 
 
 @dataclass
@@ -53,6 +59,27 @@ class _Clause:
     text: str
     toks: list[Tok]
     spans: list[Span] = field(default_factory=list)
+    generics: list[Generic | None] = field(default_factory=list)  # per span: see generic_after
+    verdicts: dict[int, _Verdict] = field(default_factory=dict)  # span number → _Reader._verdict
+
+
+@dataclass
+class _Verdict:
+    """What a name's clause says of it (:meth:`_Reader._judge`): `kind` and `strong` unless a
+    list of places it goes on (`listed`), a place just before ", including" it (`including`)
+    or, where `remembered`, what the article made plain elsewhere decides otherwise."""
+
+    span_kind: str | None  # the span's kind when judged
+    name: str  # the name without titles and nationality words (:meth:`_Reader._name`)
+    kind: str
+    strong: bool
+    listed: bool = False
+    including: bool = False
+    remembered: bool = False
+    key: str = field(init=False)  # the name casefolded, as the memory keys it
+
+    def __post_init__(self) -> None:
+        self.key = self.name.casefold()
 
 
 def find_mentions(
@@ -131,52 +158,74 @@ class _Reader:
         self.talk = Discourse(event.places, event.located_in)
         self.known_codes: frozenset[str] = frozenset()
         self.titled: set[str] = set()  # persons a title introduced, and their surnames (casefolded)
+        self._merged: dict[str, list[tuple[str, ...]]] = {}  # see _candidates
 
     # --- step 1: names -----------------------------------------------------------
 
     def parse(self, text: str) -> _Clause:
         toks = tokenize(text)
         clause = _Clause(text, toks)
+        # The gazetteer's keys, once per token rather than once per token and position tried.
+        keys = [t.text + "'s" if t.poss else t.text for t in toks]
+        index, own_index = self.index, self.own_index
         i = 0
         while i < len(toks):
-            span = self._gazetteer_at(toks, i) or span_at(toks, i, self.known_codes)
+            key = keys[i]
+            span = None
+            if key in index or key in own_index:
+                span = self._gazetteer_at(toks, keys, i)
+            if span is None:
+                span = span_at(toks, i, self.known_codes)
             if span:
                 span.label = text[toks[span.i].start : toks[span.j - 1].end]
                 span.initial = i == 0 or toks[i - 1].text in {'"', "(", "'", ":"}
-                self.titled.update(n.casefold() for n in titled_names(toks, span.i, span.j))
+                titled = titled_names(toks, span.i, span.j)
+                if titled:
+                    self.titled.update(n.casefold() for n in titled)
                 if not span.initial:
-                    self.mid_caps.update(re.sub(r"^\w{1,3}['’-]", "", t.text) for t in toks[span.i : span.j])
+                    self.mid_caps.update(_PARTICLE_PREFIX.sub("", t.text) for t in toks[span.i : span.j])
                 clause.spans.append(span)
+                clause.generics.append(generic_after(clause, span))
                 i = span.j
             else:
                 i += 1
         return clause
 
-    def _gazetteer_at(self, toks: list[Tok], i: int) -> Span | None:
-        key = [t.text + ("'s" if t.poss else "") for t in toks[i : i + 13]]
-        candidates = self.index.get(key[0], [])
-        if key[0] in self.own_index:  # the article's own names, longest first with the rest
-            candidates = sorted((*candidates, *self.own_index[key[0]]), key=len, reverse=True)
-        for name in candidates:
+    def _gazetteer_at(self, toks: list[Tok], keys: list[str], i: int) -> Span | None:
+        """The longest gazetteer name (the build's or the article's own) that starts at token i."""
+        for name in self._candidates(keys[i]):
             n = len(name)
-            if tuple(key[:n]) == name:
+            if tuple(keys[i : i + n]) == name:
                 if i + n < len(toks) and toks[i + n].cap and not toks[i + n - 1].poss:
                     continue  # part of a longer name the gazetteer does not know
                 kind = "actor" if " ".join(name).casefold() in self.agents else "place"
                 return Span(i, i + n, kind=kind)
         return None
 
+    def _candidates(self, key: str) -> list[tuple[str, ...]]:
+        """Names that open with the token `key`, longest first; the article's own names merged
+        with the build's once per article and first token, not once per occurrence."""
+        candidates = self.index.get(key, [])
+        if key in self.own_index:
+            merged = self._merged.get(key)
+            if merged is None:
+                merged = self._merged[key] = sorted((*candidates, *self.own_index[key]), key=len, reverse=True)
+            return merged
+        return candidates
+
     # --- step 2: what the article makes plain ------------------------------------
 
     def pass_one(self, clauses: list[_Clause]) -> None:
         for c in clauses:
-            for n, s in enumerate(c.spans):
-                kind, strong = self._classify(c, s, n, [], use_memory=False)
-                if strong and kind in {"place", "actor"}:
-                    self.memory.setdefault(self._name(c, s).casefold(), kind)
-            for n, s in enumerate(c.spans):
-                if self._generic_after(c, s, n, record=False):
-                    self.memory[self._name(c, s).casefold()] = "place"
+            verdicts = [self._verdict(c, s, n) for n, s in enumerate(c.spans)]
+            for v in verdicts:
+                # What _classify answers before any place is read and with no memory (the
+                # memory is what this pass fills): the verdict's own kind.
+                if v.strong and v.kind in {"place", "actor"}:
+                    self.memory.setdefault(v.key, v.kind)
+            for v, generic in zip(verdicts, c.generics):
+                if generic:
+                    self.memory[v.key] = "place"
 
     def _name(self, c: _Clause, s: Span) -> str:
         """The span without titles and leading nationality words ("Syrian ISIL" → "ISIL")."""
@@ -185,9 +234,9 @@ class _Reader:
         while len(rest) > 1 and s.kind is None:
             if rest[0].low in V.TITLES or rest[0].text == ".":
                 rest = rest[1:]  # "Ukrainian President Petro Poroshenko" → "Petro Poroshenko"
-            elif V.is_nationality(rest[0].text) and not {t.low for t in rest[1:]} <= V.ACTOR_HEADS | {
-                "air", "armed", "special", "national", "republican"
-            } and not (len(rest) >= 3 and rest[-1].low in V.ACTOR_HEADS | ORG_HEADS) and rest[-1].low not in V.PLACE_KEEP:
+            elif V.is_nationality(rest[0].text) and not {t.low for t in rest[1:]} <= _NATIONAL_NAME_WORDS and not (
+                len(rest) >= 3 and rest[-1].low in _GROUP_NAME_HEADS
+            ) and rest[-1].low not in V.PLACE_KEEP:
                 # "Syrian Army", "Turkish Air Force", "Southern African Development Community":
                 # there the nationality is part of the name
                 rest = rest[1:]
@@ -198,65 +247,91 @@ class _Reader:
 
     def _classify(self, c: _Clause, s: Span, n: int, places: list[tuple[int, str]], use_memory: bool = True) -> tuple[str, bool]:
         """"place", "actor" or "skip", and whether a strong cue (not a default) decided it."""
+        v = self._verdict(c, s, n)
+        if v.listed and self._continues_places(c, s, n, places):
+            return "place", True
+        if v.including and any(i >= s.i - 6 for i, _ in places):
+            return "place", True
+        if v.remembered and use_memory and v.key in self.memory:
+            return self.memory[v.key], False
+        return v.kind, v.strong
+
+    def _verdict(self, c: _Clause, s: Span, n: int) -> _Verdict:
+        """What the name's own words and clause say of it: judged once in pass one, reused in
+        step 3 (a span's kind changes only to "shared:", and such a span is not classified)."""
+        v = c.verdicts.get(n)
+        if v is None or v.span_kind != s.kind:
+            v = c.verdicts[n] = self._judge(c, s)
+        return v
+
+    def _judge(self, c: _Clause, s: Span) -> _Verdict:
+        """The part of :meth:`_classify` that neither the places read so far nor the memory
+        decide; the order of the tests is the order of the rules."""
         toks, words = c.toks, [t.low for t in c.toks[s.i : s.j]]
         label, last = s.label, c.toks[s.j - 1]
+        name = self._name(c, s)
+
+        def decided(kind: str, strong: bool = True) -> _Verdict:
+            return _Verdict(s.kind, name, kind, strong)
+
         single = s.j - s.i == 1
         nxt = toks[s.j].low if s.j < len(toks) else ""
         before_noun = nxt.isalpha() and toks[s.j].text.islower() and nxt not in V.FOLLOW_PLACE and (
             not nxt.endswith(("ed", "ly")) or nxt in _NOUNS_LIKE_ADVERBS)
         # "the Confederate line", "the French army": a name before a noun modifies it.
         modifier = before_noun and s.i > 0 and toks[s.i - 1].low in {"the", "a", "an"}
-        if (any(w in V.NOT_NAMES for w in words) and words[-1] not in _PLACE_NAME_HEADS or nxt in V.NOT_NAMES_AFTER
+        if (not V.NOT_NAMES.isdisjoint(words) and words[-1] not in _PLACE_NAME_HEADS or nxt in V.NOT_NAMES_AFTER
                 or label.casefold() in self.events or _in_gloss(c, s)):
-            return "skip", True
+            return decided("skip")
         if s.initial and single and not self._initial_name(s, last):
-            return "skip", True
+            return decided("skip")
         if adjective_not_name(toks, s.i, s.j) or (not_an_actor(toks, s.i, s.j) and label.casefold() not in self.agents):
-            return "skip", True
-        if self._name(c, s).casefold() in self.titled and not last.poss:
-            return "actor", True  # "Gen. Herbert Kitchener" ... "reported to Kitchener"
+            return decided("skip")
+        if name.casefold() in self.titled and not last.poss:
+            return decided("actor")  # "Gen. Herbert Kitchener" ... "reported to Kitchener"
         held = V.HELD.fullmatch(label) if single else None
         if held:
-            return ("skip" if V.is_nationality(held.group(1)) else "actor"), True
+            return decided("skip" if V.is_nationality(held.group(1)) else "actor")
         # A known place whose name only ends like an adjective ("-an", "-ian") is no nationality.
         if single and V.is_nationality(label) and (s.kind != "place" or V.is_demonym(label)):
-            return ("skip" if before_noun or nxt in {":", "$"} or not nxt.isalpha() and nxt not in {"", ",", ")"} else "actor"), True
+            return decided("skip" if before_noun or nxt in {":", "$"} or not nxt.isalpha() and nxt not in {"", ",", ")"} else "actor")
         acronym = bool(_ACRONYM.fullmatch(label)) or label in self.known_codes
         if place_abbreviation(toks[s.i : s.j]) or (
-            not last.poss and any(w in _LANDMARKS for w in words) and (words[-1] in _LANDMARKS or "of" in words)
+            not last.poss and not LANDMARKS.isdisjoint(words) and (words[-1] in LANDMARKS or "of" in words)
         ):
-            return "place", True  # "St. Vith", "the Temple of Bel", "the Mosul Museum"
-        if acronym and s.i and toks[s.i - 1].text[:1].isdigit() and nxt not in V.PARTICIPANTS | V.PERSON_NOUNS:
-            return "skip", True  # "20 TOW missiles"
-        if any(x.low in {"inhabited", "populated"} for x in toks[max(0, s.i - 4) : s.i]):
-            return "skip", True  # the people a town is inhabited by are civilians
+            return decided("place")  # "St. Vith", "the Temple of Bel", "the Mosul Museum"
+        if acronym and s.i and toks[s.i - 1].text[:1].isdigit() and nxt not in _PEOPLE:
+            return decided("skip")  # "20 TOW missiles"
+        if any(x.low in _INHABITED for x in toks[max(0, s.i - 4) : s.i]):
+            return decided("skip")  # the people a town is inhabited by are civilians
         strong_of = s.i >= 2 and toks[s.i - 1].low == "of" and toks[s.i - 2].low in V.PLACE_OF_STRONG
         if s.kind in {"actor", "place"}:
             if s.kind == "actor" and not acronym and words[-1] not in V.ACTOR_HEADS and not modifier:
-                if strong_of or self._place_context(toks, s.i) or self._continues_places(c, s, n, places):
-                    return "place", True
-            return s.kind, True
+                if strong_of or self._place_context(toks, s.i):
+                    return decided("place")
+                return _Verdict(s.kind, name, s.kind, True, listed=True)
+            return decided(s.kind)
         if _person_like(toks[s.i : s.j]):
-            return "actor", True
+            return decided("actor")
         if words[-1] in V.ACTOR_HEADS or acronym:
-            return ("place" if strong_of else "actor"), True
+            return decided("place" if strong_of else "actor")
         if not single and not last.poss and (words[-1] in _PLACE_NAME_HEADS or words[0] in V.PLACE_OPENERS):
-            return "place", True
+            return decided("place")
+        listed = including = False
         if not modifier and not last.poss:
-            if strong_of or self._place_context(toks, s.i) or self._continues_places(c, s, n, places):
-                return "place", True
+            if strong_of or self._place_context(toks, s.i):
+                return decided("place")
             if nxt in {"was", "were"} and s.j + 1 < len(toks) and toks[s.j + 1].low in _PASSIVE_PLACE:
-                return "place", True
-            if s.i >= 3 and toks[s.i - 1].low == "including" and toks[s.i - 2].text == "," and (
-                toks[s.i - 3].low in V.PLACE_OF or any(i >= s.i - 6 for i, _ in places)
-            ):
-                return "place", True
-        name = self._name(c, s).casefold()
-        if use_memory and name in self.memory:
-            return self.memory[name], False
-        if name in self.places and name not in self.agents:
-            return "place", True
-        return "actor", False
+                return decided("place")
+            listed = True
+            if s.i >= 3 and toks[s.i - 1].low == "including" and toks[s.i - 2].text == ",":
+                if toks[s.i - 3].low in V.PLACE_OF:
+                    return decided("place")
+                including = True
+        key = name.casefold()
+        if key in self.places and key not in self.agents:
+            return _Verdict(s.kind, name, "place", True, listed, including, remembered=True)
+        return _Verdict(s.kind, name, "actor", False, listed, including, remembered=True)
 
     def _initial_name(self, s: Span, tok: Tok) -> bool:
         """Whether a one-word span that opens a clause is a name, not a capitalised common word."""
@@ -265,13 +340,13 @@ class _Reader:
             return False
         return bool(
             s.kind or tok.poss or _ACRONYM.fullmatch(tok.text) or tok.text in self.mid_caps
-            or re.search(r"[a-z][A-Z]|^\w{1,3}['’-][A-Z]", tok.text)
+            or _CAMEL_OR_PARTICLE.search(tok.text)
         )
 
     def _place_context(self, toks: list[Tok], i: int) -> bool:
         """A place preposition or verb ("in", "near", "reached"), or "the town of", before token i."""
         k = i - 1
-        skip = {"the"} | V.COMPASS | _NEARBY
+        skip = _SKIPPED_BEFORE_PLACE
         while k >= 0 and toks[k].low in skip:
             k -= 1
         if k < 0:
@@ -293,7 +368,7 @@ class _Reader:
         if n == 0 or _person_like(c.toks[s.i : s.j]) or c.toks[s.j - 1].poss:
             return False
         prev = c.spans[n - 1]
-        between = [t.low for t in c.toks[prev.j : s.i] if t.low not in V.COMPASS | _NEARBY and t.low != "the"]
+        between = [t.low for t in c.toks[prev.j : s.i] if t.low not in _SKIPPED_BEFORE_PLACE]
         if between not in (["and"], [","], ["or"], [",", "and"]) or not any(i == prev.i for i, _ in places):
             return False
         nxt = c.toks[s.j] if s.j < len(c.toks) else None
@@ -311,12 +386,12 @@ class _Reader:
         actors: list[Actor] = []
         persons: list[str] = []
         speakers = self.talk.speakers(c.toks)
-        generics = [self._generic_after(c, s, n) for n, s in enumerate(c.spans)]
+        generics = [self._generic_after(c, n) for n in range(len(c.spans))]
         for n, s in enumerate(c.spans):
-            name = self._name(c, s)
             if s.kind and s.kind.startswith("shared:"):
-                places.append((s.i, f"{name} {s.kind[7:]}".strip()))
+                places.append((s.i, f"{self._name(c, s)} {s.kind[7:]}".strip()))
                 continue
+            name = self._verdict(c, s, n).name
             kind, _ = self._classify(c, s, n, places)
             generic = generics[n]
             if kind == "skip" and not (generic and V.is_nationality(s.label) and not (
@@ -359,52 +434,26 @@ class _Reader:
             self.talk.add_type(name, singular(toks[s.i - 2].low))
         if s.i >= 2 and toks[s.i - 1].low == "the" and s.j - s.i == 1 and toks[s.i - 2].low in _ALONG:
             self.talk.add_type(name, "river")  # "down the Elbe", "crossing the Volga"
-        if s.j - s.i > 1 and toks[s.j - 1].low in (V.PLACE_KEEP | V.PLACE_DROP) - {"city"}:
+        if s.j - s.i > 1 and toks[s.j - 1].low in _GENERIC_TYPES:
             self.talk.add_type(name, singular(toks[s.j - 1].low))  # "Antietam Creek", "Dunker Church"
         if s.j + 2 < len(toks) and toks[s.j].text in {",", "("} and toks[s.j + 1].low in {"a", "an", "the"}:
             for k in range(s.j + 2, min(s.j + 12, len(toks))):
-                if toks[k].low in V.PLACE_KEEP | V.PLACE_DROP and toks[k].text.islower():
+                if toks[k].low in GENERICS and toks[k].text.islower():
                     self.talk.add_type(name, singular(toks[k].low))
                     break
                 if toks[k].text in {",", ";"} or toks[k].low in {"which", "who", "that"}:
                     break
 
-    def _generic_after(self, c: _Clause, s: Span, n: int, record: bool = True) -> tuple[str, str] | None:
-        """"X checkpoint", "the Khazanat fueling base", "the Wadi Deif and Hamidiyah army bases" (rule F)."""
-        toks = c.toks
-        name_toks = toks[s.i : s.j]
-        if name_toks[-1].poss or _person_like(name_toks) or s.label.lower() in V.ACTOR_ALIASES:
-            return None  # "the Allied infantry squares" are troops
-        actor_word = ""
-        if len(name_toks) > 1 and name_toks[-1].low in V.ACTOR_HEADS:
-            actor_word = name_toks[-1].text  # "the Khazanat Army base": the Army acts, Khazanat is the base
-            name_toks = name_toks[:-1]
-        # A group's acronym owns what follows it: "the CTS fought street by street" names no
-        # street, and "a GNA checkpoint" is one of the group's, no place name (rule F).
-        acronym = bool(_ACRONYM.fullmatch(s.label))
-        if acronym and s.i and toks[s.i - 1].low in {"a", "an"}:
+    def _generic_after(self, c: _Clause, n: int) -> tuple[str, str] | None:
+        """Span n's generic place (:func:`~kg.extract.generics.generic_after`) as (label, actor
+        word), once its type is recorded and a plural lent to the name before it."""
+        g = c.generics[n]
+        if g is None:
             return None
-        for k in range(s.j, min(s.j + (1 if acronym else 3), len(toks))):
-            w = toks[k].low
-            if singular(w) in V.PLACE_KEEP or singular(w) in V.PLACE_DROP:
-                if (k + 1 < len(toks) and toks[k + 1].low == "of" and singular(w) not in V.PLACE_DROP | _LANDMARKS) or not toks[k].text.islower():
-                    return None  # "the Union garrison of Harpers Ferry"; but "the X neighbourhood of Mosul"
-                if all(V.is_nationality(t.text) or t.low in V.ACTOR_HEADS for t in name_toks) and (
-                    actor_word or any(t.low in V.ACTOR_HEADS for t in name_toks)
-                ):
-                    return None  # "Syrian Army checkpoints": the group's, not a named place
-                name = c.text[name_toks[0].start : name_toks[-1].end]
-                label = name if singular(w) in V.PLACE_DROP else f"{name} {singular(toks[k].text)}"
-                if record:
-                    self.talk.add_type(label, singular(w))
-                    if w.endswith("s") and n > 0:
-                        self._share_generic(c, n, singular(toks[k].text))
-                between = [toks[x] for x in range(s.j, k)]
-                return label, actor_word or next((x.text for x in between if x.low == "army"), "")
-            if actor_word or not (w.isalpha() and toks[k].text.islower()) or w in V.FOLLOW_PLACE | V.FUNCTION_WORDS or w.endswith("ed"):
-                if w != "army":
-                    break
-        return None
+        self.talk.add_type(g.label, g.type)
+        if g.shared is not None and n > 0:
+            self._share_generic(c, n, g.shared)
+        return g.label, g.actor
 
     def _share_generic(self, c: _Clause, n: int, generic: str) -> None:
         prev = c.spans[n - 1]
@@ -414,13 +463,17 @@ class _Reader:
 
     def _finish(self, places: list[tuple[int, str]], actors: list[Actor], persons: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         place_out: list[str] = []
+        seen: set[str] = set()  # casefolded: the first spelling wins
         for _, p in sorted(places, key=lambda x: x[0]):
-            if p.casefold() not in {q.casefold() for q in place_out}:
+            if p.casefold() not in seen:
+                seen.add(p.casefold())
                 place_out.append(p)
         actor_out: list[str] = []
         roles: dict[str, str] = {}
+        seen = set()
         for _, a, role in sorted(actors, key=lambda x: x[0]):
-            if a.casefold() not in {q.casefold() for q in actor_out}:
+            if a.casefold() not in seen:
+                seen.add(a.casefold())
                 actor_out.append(a)
                 roles[a] = role
         # Rule G: when one mention contains another, keep the longer ("Syrian Army" over "Army").

@@ -30,9 +30,11 @@ def titled_names(toks: list[Tok], i: int, j: int) -> tuple[str, ...]:
     k = i
     while k < j and (toks[k].low in V.TITLES or toks[k].text == "."):
         k += 1
-    titled = k > i or (i > 0 and toks[i - 1].low in V.TITLES | {"."} and (toks[i - 1].text != "." or i > 1 and toks[i - 2].low in V.TITLES))
+    titled = k > i or (i > 0 and (toks[i - 1].low in V.TITLES or toks[i - 1].low == ".") and (toks[i - 1].text != "." or i > 1 and toks[i - 2].low in V.TITLES))
+    if not titled:
+        return ()  # most names: no title in or before them
     rest = [t for t in toks[k:j] if t.text != "."]
-    if not titled or not rest or any(V.is_nationality(t.text) or t.low in V.ACTOR_HEADS for t in rest):
+    if not rest or any(V.is_nationality(t.text) or t.low in V.ACTOR_HEADS for t in rest):
         return ()
     full = " ".join(t.text for t in rest)
     return (full, rest[-1].text) if len(rest) > 1 and len(rest[-1].text) > 2 else (full,)
@@ -59,10 +61,12 @@ def adjective_not_name(toks: list[Tok], i: int, j: int) -> bool:
 def not_an_actor(toks: list[Tok], i: int, j: int) -> bool:
     """A weapon, a decoration or a storm category named like a group."""
     nxt = toks[j].low if j < len(toks) else ""
-    group = any(t.text.isupper() or t.low in V.ACTOR_ALIASES or t.low in V.ACTOR_HEADS for t in toks[i:j])
-    if nxt in _WEAPONS and toks[j].text.islower() and not group:
+    # The cheap tests on the next word first: most names are followed by no weapon and no noun.
+    if nxt in _WEAPONS and toks[j].text.islower() and not any(
+        t.text.isupper() or t.low in V.ACTOR_ALIASES or t.low in V.ACTOR_HEADS for t in toks[i:j]
+    ):
         return True  # "Maxim guns", "four Javelin anti-tank missiles"
-    if any(t.text in "–—" for t in toks[i:j]) and nxt.isalpha() and toks[j].text.islower():
+    if nxt.isalpha() and toks[j].text.islower() and any(t.text in "–—" for t in toks[i:j]):
         return True  # "the Vance–Owen peace plan": a compound of names before a noun names the thing
     if toks[i].low == "category":
         return True

@@ -59,17 +59,23 @@ NAME_STARTERS = frozenset(
 )
 
 
+_FOOTNOTE = re.compile(r"\[[^\]]*\]")
+_LIST_MARKS = re.compile(r"^\s*(?:[*•·\-–]\s+)+")
+_SPACES = re.compile(r"\s+")
+_THE = re.compile(r"^the\s+", re.I)
+
+
 def clean_name(text: str) -> str:
     """A name as written, without list marks, footnotes, stray spaces or a final full stop."""
-    text = re.sub(r"\[[^\]]*\]", "", text)
-    text = re.sub(r"^\s*(?:[*•·\-–]\s+)+", "", text)
-    text = re.sub(r"\s+", " ", text).strip()
+    text = _FOOTNOTE.sub("", text)
+    text = _LIST_MARKS.sub("", text)
+    text = _SPACES.sub(" ", text).strip()
     return text.rstrip(" ,;:").strip()
 
 
 def strip_article(text: str) -> str:
     """'the Syrian Civil War' → 'Syrian Civil War' (part_of is written without 'the')."""
-    return re.sub(r"^the\s+", "", text, flags=re.I)
+    return _THE.sub("", text)
 
 
 def _starts_name(token: str) -> bool:

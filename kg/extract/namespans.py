@@ -23,6 +23,9 @@ _AND_PAIRS = frozenset(
 )
 _DASHES = frozenset("–—")
 _ACRONYM = re.compile(r"[A-Z][A-Z.]{1,7}(?:/[A-Z]{2,6})?")
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")  # "13th Guards Rifle Division", "German 6th Army"
+_APOSTROPHES_AND_HYPHEN = frozenset("'’-")
+_WORDS = re.compile(r"\w+")
 
 
 @dataclass
@@ -52,21 +55,23 @@ def _person_like(toks: list[Tok]) -> bool:
     """A title or initials: "Col. Afif al-Suleimani", "Joseph K. F. Mansfield"."""
     if place_abbreviation(toks):
         return False
-    return any(t.low in V.TITLES for t in toks[:-1]) or any(t.text == "." for t in toks)
+    return bool(toks) and (any(t.text == "." or t.low in V.TITLES for t in toks[:-1]) or toks[-1].text == ".")
 
 
 def span_at(toks: list[Tok], i: int, known: frozenset[str] = frozenset()) -> Span | None:
     """The capitalised name that starts at token i, if any (`known`: names with digits the
     text introduced, like an acronym "(M23)")."""
     t = toks[i]
+    if not _may_open(t.text):
+        return None  # most tokens: the cheap test spares the rest (called once per token)
     nxt = toks[i + 1] if i + 1 < len(toks) else None
     initial = len(t.text) == 1 and t.text.isupper() and nxt is not None and nxt.text == "."
-    if re.fullmatch(r"\d+(?:st|nd|rd|th)", t.low):
+    if _ORDINAL.fullmatch(t.low):
         if not (nxt and nxt.cap):
             return None
     elif not t.cap or (t.low in V.FUNCTION_WORDS and not initial):
         return None
-    elif any(ch.isdigit() for ch in t.text) and not (nxt and nxt.low in V.PLACE_KEEP) and t.text not in known:
+    elif _has_digit(t.text) and not (nxt and nxt.low in V.PLACE_KEEP) and t.text not in known:
         return None  # "MiG-23": a model, unless a generic follows ("M-5 highway") or the text named it
     j = i + 1
     org_for = False  # inside "... Commission for the X": "and" may join two capitalised words
@@ -86,14 +91,14 @@ def span_at(toks: list[Tok], i: int, known: frozenset[str] = frozenset()) -> Spa
             j, org_for = k, True
         elif nxt.low == "and" and org_for and j + 1 < len(toks) and toks[j + 1].cap and toks[j + 1].low not in V.FUNCTION_WORDS:
             j += 1
-        elif nxt.cap and (nxt.low not in V.FUNCTION_WORDS or _initial(toks, j)) and not any(ch.isdigit() for ch in nxt.text):
+        elif nxt.cap and (nxt.low not in V.FUNCTION_WORDS or _initial(toks, j)) and not _has_digit(nxt.text):
             j += 1  # "Col. H. A. MacDonald": "A." is an initial here
         elif nxt.low == "and" and j + 1 < len(toks) and (prev.low, toks[j + 1].low) in _AND_PAIRS:
             j += 1  # "Bosnia and Herzegovina"
         elif (nxt.text in _DASHES and j + 1 < len(toks) and nxt.start == prev.end and toks[j + 1].start == nxt.end
               and toks[j + 1].cap and prev.cap):
             j += 1  # "the Vance–Owen plan", "Molotov–Ribbentrop Pact": one compound name
-        elif re.fullmatch(r"\d+(?:st|nd|rd|th)", nxt.low) and j + 1 < len(toks) and toks[j + 1].cap:
+        elif _ORDINAL.fullmatch(nxt.low) and j + 1 < len(toks) and toks[j + 1].cap:
             j += 1  # "German 6th Army"
         elif nxt.text == '"' and j + 3 < len(toks) and toks[j + 1].cap and toks[j + 2].text == '"' and toks[j + 3].cap:
             j += 3  # Thomas J. "Stonewall" Jackson
@@ -122,6 +127,20 @@ def span_at(toks: list[Tok], i: int, known: frozenset[str] = frozenset()) -> Spa
     return Span(i, j)
 
 
+def _may_open(text: str) -> bool:
+    """Whether a token may open a name at all: an ordinal starts with a digit, and a token
+    is :attr:`~kg.extract.discourse.Tok.cap` only with a capital first or as a particle
+    ("al-Nusra", "d'Erlon": a, e, d or l, then an apostrophe or hyphen). A superset of
+    both, cheaper than either test."""
+    first = text[0]
+    return first.isupper() or first.isdigit() or (first in "aedl" and not _APOSTROPHES_AND_HYPHEN.isdisjoint(text[1:4]))
+
+
+def _has_digit(text: str) -> bool:
+    # A word of letters alone has no digit: the common case, answered without a loop.
+    return not text.isalpha() and any(ch.isdigit() for ch in text)
+
+
 def _initial(toks: list[Tok], j: int) -> bool:
     """A capital letter alone with its full stop: "A." in "H. A. MacDonald"."""
     return len(toks[j].text) == 1 and j + 2 < len(toks) and toks[j + 1].text == "." and toks[j + 2].cap
@@ -138,9 +157,9 @@ def _in_gloss(c: _HasToks, s: Span) -> bool:
     toks = c.toks
     if s.i and toks[s.i - 1].text == "(" and s.j < len(toks) and toks[s.j].text in {")", ":"}:
         return True
-    before = c.text[: toks[s.i].start]
-    if before.count('"') % 2 == 0:
+    start = toks[s.i].start
+    if c.text.count('"', 0, start) % 2 == 0:  # counted in place: no copy of the clause's start
         return False
     end = c.text.find('"', toks[s.j - 1].end)
-    quoted = c.text[before.rfind('"') + 1 : end if end >= 0 else len(c.text)]
-    return any(w.islower() for w in re.findall(r"\w+", quoted))
+    quoted = c.text[c.text.rfind('"', 0, start) + 1 : end if end >= 0 else len(c.text)]
+    return any(w.islower() for w in _WORDS.findall(quoted))

@@ -35,16 +35,18 @@ _END = re.compile(
 )
 _DASH = re.compile(r"\s*(?:–|—|-|−|\bto\b|\buntil\b)\s*")
 _ONGOING = re.compile(r"^(?:present|ongoing|now|today)$", re.I)
+_SPACES = re.compile(r"\s+")
+_DAY_RANGE = re.compile(r"\d{1,2}\s*-\s*\d{1,2}")  # "12-16" alone is not split at its dash
 _NOISE = re.compile(r"\([^)]*\)|\[[^\]]*\]|\b(?:c|ca|circa)\.\s*|^(?:from|between|on|in)\s+", re.I)
 
 
 def parse_span(text: str) -> Span | None:
     """Parse an infobox date or range; None when it is not a date we can read."""
     text = _NOISE.sub(" ", text).strip().rstrip(".,;")
-    text = re.sub(r"\s+", " ", text)
+    text = _SPACES.sub(" ", text)
     if not text:
         return None
-    parts = _DASH.split(text, maxsplit=1) if not re.fullmatch(r"\d{1,2}\s*-\s*\d{1,2}", text) else [text]
+    parts = _DASH.split(text, maxsplit=1) if not _DAY_RANGE.fullmatch(text) else [text]
     if len(parts) == 1:
         end = _parse_end(parts[0])
         if end is None or end.get("y") is None:
