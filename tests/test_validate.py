@@ -82,12 +82,12 @@ def textless_claims(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def _break_the_mapper(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = kg.build.extraction_quads
+    real = kg.build.extraction_triples
 
     def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
-        return (q for q in real(*args, **kwargs) if q.predicate.value != EV + "text")
+        return (t for t in real(*args, **kwargs) if t[1].value != EV + "text")
 
-    monkeypatch.setattr(kg.build, "extraction_quads", broken)
+    monkeypatch.setattr(kg.build, "extraction_triples", broken)
 
 
 def test_build_refuses_to_publish_a_violating_graph(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
