@@ -28,7 +28,7 @@ from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
 from kg.errors import KgError
@@ -49,7 +49,9 @@ class Check:
     component: str  # "minCount", "datatype", ...: which constraint the rows break
     message: str
     severity: str  # "Violation", "Warning" or "Info"
-    sparql: str
+    sparql: str  # memory-flat: at most an index lookup per node or value
+    fast: str = ""  # the same rows by hash joins: faster, but holds ``held`` rows in memory
+    held: str = ""  # the pattern of the rows ``fast`` holds, to count them first
 
 
 # What a shape may say. Anything else in the sh: namespace is refused (non-SHACL annotations are fine).
@@ -77,8 +79,9 @@ def _term(node: Node) -> str:
 
 
 class _Compiler:
-    def __init__(self, shapes: Graph) -> None:
+    def __init__(self, shapes: Graph, subclasses: tuple[tuple[str, str], ...]) -> None:
         self.g = shapes
+        self.subclasses = subclasses
         self.seen: set[Node] = set()  # every shape node compiled: the rest must not be a shape
         self.fresh = (f"?_v{i}" for i in itertools.count())  # variables of nested patterns
 
@@ -110,8 +113,7 @@ class _Compiler:
         return f"(isLiteral({v}) && datatype({v}) = <{dt}>{wellformed})"
 
     def class_(self, cls: Node, v: str) -> str:
-        # SHACL instances include those of subclasses the data graph states (the store holds the ontology).
-        return f"EXISTS {{ {v} <{RDF.type}>/<{RDFS.subClassOf}>* {_term(cls)} }}"
+        return f"EXISTS {{ {self.instance(cls, v)} }}"
 
     def node_kind(self, kind: Node, v: str) -> str:
         if kind != SH.IRI:  # the only kind the shapes use
@@ -135,11 +137,12 @@ class _Compiler:
 
     # --- constraints on the values of a path: an expression true when focus ``f`` satisfies them ------
 
-    def distinct_values(self, f: str, path: str, n: int) -> str:
-        """A pattern matching when ``f`` has at least ``n`` distinct values along the path."""
+    def distinct_values(self, f: str, path: str, n: int, differ_from: str = "") -> str:
+        """A pattern matching when ``f`` has at least ``n`` distinct values along the path (other than ``differ_from``)."""
         names = [next(self.fresh) for _ in range(n)]
         triples = " . ".join(f"{f} {path} {x}" for x in names)
-        differ = " && ".join(f"!sameTerm({a}, {b})" for a, b in itertools.combinations(names, 2))
+        pairs = itertools.combinations([*names, differ_from] if differ_from else names, 2)
+        differ = " && ".join(f"!sameTerm({a}, {b})" for a, b in pairs)
         return triples + (f" FILTER({differ})" if differ else "")
 
     def min_count(self, n: Node, f: str, path: str) -> str:
@@ -185,41 +188,51 @@ class _Compiler:
                 parts.append(f"NOT EXISTS {{ {v} {path} {value} FILTER(!({' && '.join(held)})) }}")
         return "(" + " && ".join(parts) + ")" if parts else "true"
 
-    # --- the queries: scans and hash joins -------------------------------------------------------------
-    # A per-node EXISTS or join is an index lookup (~15 us): at 2 M claims, half a minute per constraint.
-    # So a query scans the path once for the rows that break the constraint, and only then joins the
-    # few it found to the target class. The inner SELECT DISTINCT (a no-op: triples are a set) keeps
+    # --- the queries ------------------------------------------------------------------------------------
+    # A query scans the path once for the rows that break the constraint, and only then joins the few
+    # it found to the target class. The inner SELECT DISTINCT (a no-op: triples are a set) keeps
     # Oxigraph from flattening the subquery and looking the path up per target node instead.
+    # Counts and classes need a lookup per node (~5-15 us: 2 M claims take 10-30 s a constraint) or a
+    # hash join (MINUS, GROUP BY), 3-5x faster but ~350 bytes a row held: 700 MB for 2 M claims. So a
+    # check has both; kg/validate.py runs the hash join only when what it holds is small.
 
     def instance(self, cls: Node, v: str) -> str:
-        return f"{v} <{RDF.type}>/<{RDFS.subClassOf}>* {_term(cls)}"
+        """``v`` is an instance of the class: typed with it or with a subclass the data graph states.
 
-    def class_alternatives(self, alternatives: Node) -> list[Node] | None:
-        """The classes of an sh:or whose every alternative is one sh:class, else None."""
+        The subclasses are looked up once per validation: one exact-triple lookup per node is half
+        the cost of the path rdf:type/rdfs:subClassOf* (and the mapper's classes have no subclasses).
+        """
+        classes = [str(cls)] + sorted(sub for sub, sup in self.subclasses if sup == str(cls))
+        if len(classes) == 1:
+            return f"{v} <{RDF.type}> <{cls}>"
+        t = next(self.fresh)
+        return f"VALUES {t} {{ {' '.join(f'<{c}>' for c in classes)} }} {v} <{RDF.type}> {t}"
+
+    def class_alternatives(self, component: str, param: Node) -> list[Node]:
+        """The classes a value must be an instance of one of (sh:class, or an sh:or of only sh:class), else []."""
+        if component == "class":
+            return [param]
         classes = []
-        for alt in Collection(self.g, alternatives):
-            said = set(self.g.predicates(alt)) - _NAMING
-            if said != {SH["class"]}:
-                return None
+        for alt in Collection(self.g, param) if component == "or" else []:
+            if set(self.g.predicates(alt)) - _NAMING != {SH["class"]}:
+                return []
             classes.append(self.g.value(alt, SH["class"]))
         return classes
 
-    def bad_values(self, component: str, param: Node, compile_: Callable[[Node, str], str], path: str) -> str:
-        """A pattern of the (?this, ?value) along the path whose value breaks the constraint."""
-        ok = compile_(param, "?value")  # compiled even when unused: it refuses what an alternative cannot say
-        classes = [param] if component == "class" else self.class_alternatives(param) if component == "or" else None
-        if classes:  # an instance of none of them: MINUS hashes the instances once, no lookup per value
-            return f"?this {path} ?value " + " ".join(f"MINUS {{ {self.instance(c, '?value')} }}" for c in classes)
-        return f"?this {path} ?value FILTER(!({ok}))"
-
-    def bad_count(self, component: str, param: Node, path: str, target: str) -> str:
-        """A pattern of the target nodes ?this with too few or too many values along the path."""
-        n = int(param)  # type: ignore[call-overload]
-        if component == "minCount" and n == 1:  # the usual "required": targets minus the subjects of the path
-            return f"{target} MINUS {{ ?this {path} ?_any }}"
+    def bad_counts(self, component: str, param: Node, count: Callable[[Node, str, str], str], path: str,
+                   target: str) -> tuple[str, str, str]:
+        """(lookup form, hash form, rows the hash form holds) of the targets with too few or too many values."""
+        n, flat = int(param), f"{target} FILTER(!({count(param, '?this', path)}))"  # type: ignore[call-overload]
+        if component == "minCount" and n == 1:  # the usual "required": the targets minus the subjects of the path
+            return flat, f"{target} MINUS {{ ?this {path} ?_any }}", f"?this {path} ?_any"
         if component == "maxCount":  # COUNT(?v) counts distinct values: the triples of a graph are a set
-            return f"{{ SELECT ?this WHERE {{ ?this {path} ?_v }} GROUP BY ?this HAVING (COUNT(?_v) > {n}) }} {target}"
-        return f"{target} FILTER(!({self.min_count(param, '?this', path)}))"  # minCount 0 or > 1: rare, per node
+            group = f"{{ SELECT ?this WHERE {{ ?this {path} ?_v }} GROUP BY ?this HAVING (COUNT(?_v) > {n}) }}"
+            # flat: scan the path; a value with n others is a violation (one lookup a triple, not two a node)
+            others = self.distinct_values("?this", path, n, differ_from="?_a")
+            scan = f"?this {path} ?_a" + (f" FILTER EXISTS {{ {others} }}" if n else "")
+            flat = f"{{ SELECT DISTINCT ?this WHERE {{ {scan} }} }} {target}"
+            return flat, f"{group} {target}", f"?this {path} ?_v"
+        return flat, "", ""
 
     def checks(self) -> Iterator[Check]:
         shapes = set(self.g.subjects(RDF.type, SH.NodeShape)) | set(self.g.subjects(SH.targetClass, None))
@@ -238,32 +251,39 @@ class _Compiler:
                 self.refuse_unknown(pshape, _PROPERTY_SHAPE)
                 path, iri = self.path(pshape), str(self.g.value(pshape, SH.path))
                 label = f"{name} / {self.g.value(pshape, SH.name) or iri}"
-                for component, param, _ in self.count_constraints(pshape):
-                    where = self.bad_count(component, param, path, target)
-                    yield self.check(pshape, label, iri, component, f"SELECT DISTINCT ?this WHERE {{ {where} }}")
+                for component, param, count in self.count_constraints(pshape):
+                    flat, fast, held = self.bad_counts(component, param, count, path, target)
+                    yield self.check(pshape, label, iri, component, *(f"SELECT DISTINCT ?this WHERE {{ {w} }}" if w else ""
+                                                                      for w in (flat, fast)), held)
                 for component, param, compile_ in self.value_constraints(pshape):
-                    bad = self.bad_values(component, param, compile_, path)
-                    where = f"{{ SELECT DISTINCT ?this ?value WHERE {{ {bad} }} }} {target}"
-                    yield self.check(pshape, label, iri, component, f"SELECT DISTINCT ?this ?value WHERE {{ {where} }}")
+                    ok, classes = compile_(param, "?value"), self.class_alternatives(component, param)
+                    minus = " ".join(f"MINUS {{ {self.instance(c, '?value')} }}" for c in classes)
+                    held = " UNION ".join(f"{{ {self.instance(c, '?value')} }}" for c in classes)
+                    flat, fast = (f"SELECT DISTINCT ?this ?value WHERE {{ {{ SELECT DISTINCT ?this ?value WHERE {{ {bad} }} }} {target} }}"
+                                  for bad in (f"?this {path} ?value FILTER(!({ok}))", f"?this {path} ?value {minus}"))
+                    yield self.check(pshape, label, iri, component, flat, fast if classes else "", held)
         strays = {s for s in self.g.subjects() if any(str(p).startswith(str(SH)) for p in self.g.predicates(s))} - self.seen
         strays -= {s for s in strays if self.g.value(s, RDF.first) is not None}  # the cells of an sh:in or sh:or list
         if strays:
             raise ShapesError(f"{self.where(min(strays, key=str))} is reached from no sh:targetClass: "
                               "kg/shapes.py compiles only the shapes of a target class and what they contain")
 
-    def check(self, shape: Node, name: str, path: str, component: str, sparql: str) -> Check:
+    def check(self, shape: Node, name: str, path: str, component: str, sparql: str, fast: str = "", held: str = "") -> Check:
         severity = self.one(shape, SH.severity) or SH.Violation
         if severity not in _SEVERITIES:
             raise ShapesError(f"{self.where(shape)}: sh:severity {severity.n3()} is not supported")
         messages = sorted(str(m) for m in self.g.objects(shape, SH.message))
         message = " / ".join(messages) or f"sh:{component} of {path or 'the node'} not met"
-        return Check(name, path, component, message, _SEVERITIES[severity], sparql)  # type: ignore[index]
+        return Check(name, path, component, message, _SEVERITIES[severity], sparql, fast, held)  # type: ignore[index]
 
 
 @lru_cache(maxsize=4)
-def compile_shapes(path: str) -> tuple[Check, ...]:
+def compile_shapes(path: str, subclasses: tuple[tuple[str, str], ...] = ()) -> tuple[Check, ...]:
     """The checks of a shapes file, one per constraint of each shape, in a stable order.
+
+    :param subclasses: (subclass, class) IRI pairs of the data graph's rdfs:subClassOf+, which
+        sh:targetClass and sh:class take into account (no inference: only what the graph states).
 
     :raises ShapesError: when a shape uses a construct the compiler does not support.
     """
-    return tuple(_Compiler(Graph().parse(path, format="turtle")).checks())
+    return tuple(_Compiler(Graph().parse(path, format="turtle"), subclasses).checks())
