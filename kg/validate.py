@@ -204,13 +204,16 @@ def _run(store: ox.Store, check: Check, room: int, held: dict[str, int]) -> tupl
             held[check.held] = _rows(store, check.held, HASH_ROWS + 1)
         if held[check.held] <= HASH_ROWS:
             query = check.fast
-    rows = list(store.query(f"{query} LIMIT {room + 1}"))  # type: ignore[arg-type]
+    solutions = store.query(f"{query} LIMIT {room + 1}")
+    selects_value = "value" in {v.value for v in solutions.variables}  # type: ignore[union-attr]
+    rows = list(solutions)  # type: ignore[arg-type]
     total = _rows(store, f"{{ {query} }}", COUNT_CAP + 1) if len(rows) > room else len(rows)  # only now count them all
     path = _short(URIRef(check.path)) if check.path else ""
     found = []
     for row in rows[:room]:
         focus = row["this"]  # type: ignore[index]
-        value = row["value"] if "?value" in query.split("WHERE", 1)[0] else (None if check.path else focus)  # type: ignore[index]
+        # a value constraint names the value; a count names none; a constraint on the node itself, the node
+        value = row["value"] if selects_value else (None if check.path else focus)  # type: ignore[index]
         found.append(Violation(shape=check.shape, focus=f"<{focus.value}>" if isinstance(focus, ox.NamedNode) else str(focus),
                                path=path, message=check.message, value=_short_ox(value), severity=check.severity))
     return found, total - len(found), total > COUNT_CAP
