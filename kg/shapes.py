@@ -212,11 +212,12 @@ class _Compiler:
         """The classes a value must be an instance of one of (sh:class, or an sh:or of only sh:class), else []."""
         if component == "class":
             return [param]
-        classes = []
+        classes: list[Node] = []
         for alt in Collection(self.g, param) if component == "or" else []:
-            if set(self.g.predicates(alt)) - _NAMING != {SH["class"]}:
+            cls = self.g.value(alt, SH["class"])
+            if cls is None or set(self.g.predicates(alt)) - _NAMING != {SH["class"]}:
                 return []
-            classes.append(self.g.value(alt, SH["class"]))
+            classes.append(cls)
         return classes
 
     def bad_counts(self, component: str, param: Node, count: Callable[[Node, str, str], str], path: str,
@@ -253,8 +254,8 @@ class _Compiler:
                 label = f"{name} / {self.g.value(pshape, SH.name) or iri}"
                 for component, param, count in self.count_constraints(pshape):
                     flat, fast, held = self.bad_counts(component, param, count, path, target)
-                    yield self.check(pshape, label, iri, component, *(f"SELECT DISTINCT ?this WHERE {{ {w} }}" if w else ""
-                                                                      for w in (flat, fast)), held)
+                    flat, fast = (f"SELECT DISTINCT ?this WHERE {{ {w} }}" if w else "" for w in (flat, fast))
+                    yield self.check(pshape, label, iri, component, flat, fast, held)
                 for component, param, compile_ in self.value_constraints(pshape):
                     ok, classes = compile_(param, "?value"), self.class_alternatives(component, param)
                     minus = " ".join(f"MINUS {{ {self.instance(c, '?value')} }}" for c in classes)
