@@ -21,6 +21,7 @@ the mapper states (subclasses the graph states count, as SHACL says).
 from __future__ import annotations
 
 import io
+import itertools
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -275,7 +276,7 @@ class _LineStream(io.RawIOBase):
 
     def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def, override]
         while len(self.pending) < len(buffer):
-            chunk = "".join(line for line, _ in zip(self.lines, range(4096), strict=False))
+            chunk = "".join(itertools.islice(self.lines, 4096))  # (zip with a range would drop a line a chunk)
             if not chunk:
                 break
             self.pending += chunk.encode("utf-8")

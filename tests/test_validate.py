@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -352,3 +353,14 @@ def test_a_construct_the_compiler_does_not_know_is_refused_by_name(tmp_path: Pat
                     "@prefix evsh: <https://w3id.org/chronicon/shapes#> .\n" + turtle, encoding="utf-8")
     with pytest.raises(ShapesError, match=re.escape(named)):
         compile_shapes(str(path))
+
+
+def test_check_lines_reads_every_line() -> None:
+    """The lines reach the temporary store whole and in full, however many (chunks of 4096 inside)."""
+    lines = [f"<http://ex.org/s{i}> <http://ex.org/p> \"{'é' * (i % 7)}\" .\n" for i in range(10_000)]
+    stream = io.BufferedReader(kg.validate._LineStream(lines), 1000)
+    assert stream.read().decode("utf-8") == "".join(lines)
+    kg.validate.check_lines(lines)  # no class, no shape: conforms
+    claim = '<http://ex.org/c> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/chronicon/event#Claim> .\n'
+    with pytest.raises(ShapeViolation, match="claim / text"):
+        kg.validate.check_lines([*lines, claim])
