@@ -85,6 +85,7 @@ _DAY_MONTH = re.compile(
 _MONTH_DAY = re.compile(
     rf"\b(?P<m>{_MONTH})\s+(?P<d1>\d{{1,2}}){_ORD}(?!\d)(?:\s*(?:–|—|-|and|to)\s*(?P<d2>\d{{1,2}}){_ORD}(?!\d))?"
     rf"(?:,?\s+(?P<y>{_YEAR})\b)?(?!\s*(?:percent|%|km|miles|metres|meters))")
+_DIGIT = re.compile(r"\d")
 _NAME_AROUND = re.compile(r"\b[Tt]he\s+$")
 _NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
 # "on the 25th": a day of the cursor's month; not "the 25th Division".
@@ -108,25 +109,51 @@ _NUMERIC = re.compile(
     rf"\b{_VAGUE}(?P<n>{_NUM})\s+(?P<unit>days?|nights?|weeks?|months?|years?|hours?|minutes?)"
     r"\s+(?P<dir>later|earlier|afterwards?|after|before)\b"
     r"(?P<ref>\s+(?:the|its|their|his|her)\s+[a-z][\w-]*(?:\s+of\s+the\s+[a-z][\w-]*)?)?", re.I)
-_FIXED: tuple[tuple[re.Pattern[str], int, str], ...] = tuple(
-    (re.compile(pattern, re.I), offset, unit)
-    for pattern, offset, unit in (
-        (rf"\b(?:early\s+)?(?:on\s+)?(?:the\s+)?(?:next|following)\s+{_PART}\b", 1, "day"),
-        (rf"\b(?:on\s+)?the\s+(?:same|very\s+same)\s+{_PART}\b", 0, "day"),
-        (rf"\b(?:later|earlier)\s+(?:that|the\s+same|in\s+the)\s+(?:same\s+)?{_PART}\b", 0, "day"),
-        (rf"\bthat\s+(?:same\s+)?{_PART}\b", 0, "day"),
-        (rf"\b(?:on\s+)?the\s+(?:previous|preceding)\s+{_PART}\b", -1, "day"),
+# Each relative pattern with the words it cannot match without (every group must have one
+# present in the folded clause, see _folded): most clauses name none, so their regexes never run.
+_PARTS = ("day", "morning", "afternoon", "evening", "night")
+_NEXT = ("next", "following")
+_PREVIOUS = ("previous", "preceding")
+_FIXED: tuple[tuple[re.Pattern[str], int, str, tuple[tuple[str, ...], ...]], ...] = tuple(
+    (re.compile(pattern, re.I), offset, unit, needs)
+    for pattern, offset, unit, needs in (
+        (rf"\b(?:early\s+)?(?:on\s+)?(?:the\s+)?(?:next|following)\s+{_PART}\b", 1, "day", (_NEXT, _PARTS)),
+        (rf"\b(?:on\s+)?the\s+(?:same|very\s+same)\s+{_PART}\b", 0, "day", (("same",), _PARTS)),
+        (rf"\b(?:later|earlier)\s+(?:that|the\s+same|in\s+the)\s+(?:same\s+)?{_PART}\b", 0, "day",
+         (("later", "earlier"), _PARTS)),
+        (rf"\bthat\s+(?:same\s+)?{_PART}\b", 0, "day", (("that",), _PARTS)),
+        (rf"\b(?:on\s+)?the\s+(?:previous|preceding)\s+{_PART}\b", -1, "day", (_PREVIOUS, _PARTS)),
         # "over the following week" is a duration, not a day
-        (r"(?<!over )(?<!during )(?<!within )(?<!throughout )(?<!in )(?<!the )\b(?:the\s+)?(?:next|following)\s+week\b", 7, "day"),
-        (r"\bthe\s+(?:previous|preceding)\s+week\b", -7, "day"),
+        (r"(?<!over )(?<!during )(?<!within )(?<!throughout )(?<!in )(?<!the )\b(?:the\s+)?(?:next|following)\s+week\b",
+         7, "day", (_NEXT, ("week",))),
+        (r"\bthe\s+(?:previous|preceding)\s+week\b", -7, "day", (_PREVIOUS, ("week",))),
         (rf"\b(?:{_VAGUE}(?:about|some|around|nearly|almost|roughly|just|only)\s+)?(?:{_NUM}|several|a\s+few)?"
-         r"\s*(?:hours?|minutes?)\s+later\b", 0, "day"),
-        (r"\b(?:later|earlier)\s+that\s+month\b|\b(?:that|the\s+same)\s+month\b", 0, "same-month"),
-        (r"\bthe\s+(?:next|following)\s+month\b", 1, "month"),
-        (r"\b(?:later|earlier)\s+that\s+year\b|\b(?:that|the\s+same)\s+year\b", 0, "same-year"),
-        (r"\bthe\s+(?:next|following)\s+year\b", 1, "year"),
+         r"\s*(?:hours?|minutes?)\s+later\b", 0, "day", (("hour", "minute"), ("later",))),
+        (r"\b(?:later|earlier)\s+that\s+month\b|\b(?:that|the\s+same)\s+month\b", 0, "same-month",
+         (("month",), ("that", "same"))),
+        (r"\bthe\s+(?:next|following)\s+month\b", 1, "month", (_NEXT, ("month",))),
+        (r"\b(?:later|earlier)\s+that\s+year\b|\b(?:that|the\s+same)\s+year\b", 0, "same-year",
+         (("year",), ("that", "same"))),
+        (r"\bthe\s+(?:next|following)\s+year\b", 1, "year", (_NEXT, ("year",))),
     )
 )
+_NUMERIC_NEEDS = (("day", "night", "week", "month", "year", "hour", "minute"), ("later", "earlier", "after", "before"))
+_EVENT_DAY_NEEDS = (("on",), (*_PARTS, "eve"))
+# Case-insensitive matching also maps these letters onto ASCII ones ("ſ" matches "s").
+_FOLD = str.maketrans({"İ": "i", "ı": "i", "ſ": "s", "\u212a": "k"})
+
+
+def _folded(text: str) -> str:
+    """The text lowercased so that a word a re.I pattern matches is a substring of it."""
+    if not text.isascii() and any(c in text for c in "İıſ\u212a"):
+        text = text.translate(_FOLD)
+    return text.lower()
+
+
+def _has_all(low: str, needs: tuple[tuple[str, ...], ...]) -> bool:
+    return all(any(word in low for word in group) for group in needs)
+
+
 # "On election night", "on the eve of the battle": counted from the event itself.
 _EVENT_DAY = re.compile(
     rf"\b[Oo]n\s+(?:the\s+)?(?P<noun>[a-z]+)\s+(?P<part>{_PART}|eve)\b|"
@@ -137,8 +164,11 @@ def find_date_mentions(text: str, event_head: str | None = None) -> list[DateMen
     """Every date expression of a clause, in text order, overlaps and parentheses dropped."""
     text = text[:MAX_CLAUSE_CHARS]
     found = [*_explicit_mentions(text), *_relative_mentions(text, event_head)]
-    hidden = parenthesised_spans(text)
-    found = [m for m in found if not any(a < m.start < b for a, b in hidden)]
+    if not found:
+        return found
+    if "(" in text:
+        hidden = parenthesised_spans(text)
+        found = [m for m in found if not any(a < m.start < b for a, b in hidden)]
     # Earliest first; at one start the longer wins, so "19 July 2012" beats "July 2012".
     found.sort(key=lambda m: (m.start, -(m.end - m.start)))
     kept: list[DateMention] = []
@@ -151,7 +181,16 @@ def find_date_mentions(text: str, event_head: str | None = None) -> list[DateMen
 def _explicit_mentions(text: str) -> list[DateMention]:
     """Days, months, years and year context named in the text."""
     out: list[DateMention] = []
-    for rx in (_DAY_MONTH, _MONTH_DAY):
+    # Cheap tests first: most patterns need a month name (written capitalised) or a digit.
+    month = any(name in text for name in MONTHS)
+    digit = _DIGIT.search(text) is not None
+    if not digit:
+        if month:
+            for m in _MONTH_ALONE.finditer(text):
+                out.append(DateMention(m.start(), m.end(), "month", month=MONTHS[m["m"]],
+                                       year=int(m["y"]) if m["y"] else None))
+        return out
+    for rx in (_DAY_MONTH, _MONTH_DAY) if month else ():
         for m in rx.finditer(text):
             if _NAME_AROUND.search(text, max(0, m.start() - 4), m.start()) and _NAME_AFTER.match(text, m.end()):
                 continue  # "the March 23 Movement", "the 6 October Bridge": a name, not a date
@@ -160,7 +199,7 @@ def _explicit_mentions(text: str) -> list[DateMention]:
                                    month=MONTHS[m["m"]], year=int(m["y"]) if m["y"] else None))
     for m in _ORDINAL.finditer(text):
         out.append(DateMention(m.start(), m.end(), "ordinal", day=int(m["d1"])))
-    for rx in (_MONTH_ALONE, _MONTH_YEAR):
+    for rx in (_MONTH_ALONE, _MONTH_YEAR) if month else ():
         for m in rx.finditer(text):
             out.append(DateMention(m.start(), m.end(), "month", month=MONTHS[m["m"]],
                                    year=int(m["y"]) if m["y"] else None))
@@ -175,7 +214,8 @@ def _explicit_mentions(text: str) -> list[DateMention]:
 def _relative_mentions(text: str, event_head: str | None) -> list[DateMention]:
     """Offsets from the cursor, or from the event where the text names it."""
     out: list[DateMention] = []
-    for m in _NUMERIC.finditer(text):
+    low = _folded(text)
+    for m in _NUMERIC.finditer(text) if _has_all(low, _NUMERIC_NEEDS) else ():
         word, unit = m["n"].lower(), m["unit"].lower().rstrip("s")
         if word == "the" and unit not in ("day", "night"):
             continue  # "the week before" is a period, not an offset
@@ -197,10 +237,12 @@ def _relative_mentions(text: str, event_head: str | None) -> list[DateMention]:
         else:
             out.append(DateMention(m.start(), m.end(), "relative", offset=n * direction,
                                    unit="month" if unit == "month" else "year", anchor=anchor, reference=reference))
-    for rx, offset, unit in _FIXED:
+    for rx, offset, unit, needs in _FIXED:
+        if not _has_all(low, needs):
+            continue
         for m in rx.finditer(text):
             out.append(DateMention(m.start(), m.end(), "relative", offset=offset, unit=unit))  # type: ignore[arg-type]
-    for m in _EVENT_DAY.finditer(text):
+    for m in _EVENT_DAY.finditer(text) if event_head and _has_all(low, _EVENT_DAY_NEEDS) else ():
         noun, part = (m["noun"], m["part"]) if m["noun"] else (m["noun2"], m["part2"])
         if _names_event(noun, event_head):
             out.append(DateMention(m.start(), m.end(), "relative", offset=-1 if part == "eve" else 0, anchor="event"))
@@ -232,13 +274,17 @@ def event_head(label: str) -> str | None:
     return words[-1].lower() if words else None
 
 
+_ROUND = re.compile(r"[()]")
+
+
 def parenthesised_spans(text: str) -> list[tuple[int, int]]:
     """(open, close) offsets of balanced round brackets, at most 500 characters apart."""
     spans, stack = [], []
-    for i, ch in enumerate(text):
+    for m in _ROUND.finditer(text):
+        i, ch = m.start(), m.group()
         if ch == "(":
             stack.append(i)
-        elif ch == ")" and stack:
+        elif stack:
             start = stack.pop()
             if i - start <= 500:
                 spans.append((start, i))
