@@ -109,13 +109,14 @@ _NUMERIC = re.compile(
     rf"\b{_VAGUE}(?P<n>{_NUM})\s+(?P<unit>days?|nights?|weeks?|months?|years?|hours?|minutes?)"
     r"\s+(?P<dir>later|earlier|afterwards?|after|before)\b"
     r"(?P<ref>\s+(?:the|its|their|his|her)\s+[a-z][\w-]*(?:\s+of\s+the\s+[a-z][\w-]*)?)?", re.I)
-# Each relative pattern with the words it cannot match without (every group must have one
-# present in the folded clause, see _folded): most clauses name none, so their regexes never run.
+# Each relative pattern with the words it cannot match without: one of each of its two groups
+# must occur in the folded clause (see _folded). Most clauses lack them, and the regex never runs.
 _PARTS = ("day", "morning", "afternoon", "evening", "night")
 _NEXT = ("next", "following")
 _PREVIOUS = ("previous", "preceding")
-_FIXED: tuple[tuple[re.Pattern[str], int, str, tuple[tuple[str, ...], ...]], ...] = tuple(
-    (re.compile(pattern, re.I), offset, unit, needs)
+_Needs = tuple[frozenset[str], frozenset[str]]
+_FIXED: tuple[tuple[re.Pattern[str], int, str, _Needs], ...] = tuple(
+    (re.compile(pattern, re.I), offset, unit, (frozenset(needs[0]), frozenset(needs[1])))
     for pattern, offset, unit, needs in (
         (rf"\b(?:early\s+)?(?:on\s+)?(?:the\s+)?(?:next|following)\s+{_PART}\b", 1, "day", (_NEXT, _PARTS)),
         (rf"\b(?:on\s+)?the\s+(?:same|very\s+same)\s+{_PART}\b", 0, "day", (("same",), _PARTS)),
@@ -137,8 +138,11 @@ _FIXED: tuple[tuple[re.Pattern[str], int, str, tuple[tuple[str, ...], ...]], ...
         (r"\bthe\s+(?:next|following)\s+year\b", 1, "year", (_NEXT, ("year",))),
     )
 )
-_NUMERIC_NEEDS = (("day", "night", "week", "month", "year", "hour", "minute"), ("later", "earlier", "after", "before"))
-_EVENT_DAY_NEEDS = (("on",), (*_PARTS, "eve"))
+_NUMERIC_NEEDS = (frozenset({"day", "night", "week", "month", "year", "hour", "minute"}),
+                  frozenset({"later", "earlier", "after", "before"}))
+_EVENT_DAY_NEEDS = (frozenset({"on"}), frozenset({*_PARTS, "eve"}))
+_KEYWORDS = tuple(sorted({word for _, _, _, needs in _FIXED for group in needs for word in group}
+                         | {word for group in (*_NUMERIC_NEEDS, *_EVENT_DAY_NEEDS) for word in group}))
 # Case-insensitive matching also maps these letters onto ASCII ones ("ſ" matches "s").
 _FOLD = str.maketrans({"İ": "i", "ı": "i", "ſ": "s", "\u212a": "k"})
 
@@ -150,8 +154,8 @@ def _folded(text: str) -> str:
     return text.lower()
 
 
-def _has_all(low: str, needs: tuple[tuple[str, ...], ...]) -> bool:
-    return all(any(word in low for word in group) for group in needs)
+def _has_all(present: set[str], needs: _Needs) -> bool:
+    return not (present.isdisjoint(needs[0]) or present.isdisjoint(needs[1]))
 
 
 # "On election night", "on the eve of the battle": counted from the event itself.
@@ -215,7 +219,8 @@ def _relative_mentions(text: str, event_head: str | None) -> list[DateMention]:
     """Offsets from the cursor, or from the event where the text names it."""
     out: list[DateMention] = []
     low = _folded(text)
-    for m in _NUMERIC.finditer(text) if _has_all(low, _NUMERIC_NEEDS) else ():
+    present = {word for word in _KEYWORDS if word in low}
+    for m in _NUMERIC.finditer(text) if _has_all(present, _NUMERIC_NEEDS) else ():
         word, unit = m["n"].lower(), m["unit"].lower().rstrip("s")
         if word == "the" and unit not in ("day", "night"):
             continue  # "the week before" is a period, not an offset
@@ -238,11 +243,11 @@ def _relative_mentions(text: str, event_head: str | None) -> list[DateMention]:
             out.append(DateMention(m.start(), m.end(), "relative", offset=n * direction,
                                    unit="month" if unit == "month" else "year", anchor=anchor, reference=reference))
     for rx, offset, unit, needs in _FIXED:
-        if not _has_all(low, needs):
+        if not _has_all(present, needs):
             continue
         for m in rx.finditer(text):
             out.append(DateMention(m.start(), m.end(), "relative", offset=offset, unit=unit))  # type: ignore[arg-type]
-    for m in _EVENT_DAY.finditer(text) if event_head and _has_all(low, _EVENT_DAY_NEEDS) else ():
+    for m in _EVENT_DAY.finditer(text) if event_head and _has_all(present, _EVENT_DAY_NEEDS) else ():
         noun, part = (m["noun"], m["part"]) if m["noun"] else (m["noun2"], m["part2"])
         if _names_event(noun, event_head):
             out.append(DateMention(m.start(), m.end(), "relative", offset=-1 if part == "eve" else 0, anchor="event"))
