@@ -57,6 +57,11 @@ _QUALIFIERS: tuple[tuple[tuple[str, ...], Qualifier], ...] = (
     (("around",), "about"), (("nearly",), "about"), (("approximately",), "about"),
     (("almost",), "about"), (("roughly",), "about"), (("estimated",), "about"), (("circa",), "about"),
 )
+# The same phrases by their last word, in the same order: a token can only end phrases of one word.
+_QUALIFIERS_BY_LAST: dict[str, tuple[tuple[list[str], Qualifier], ...]] = {
+    last: tuple((list(phrase), qual) for phrase, qual in _QUALIFIERS if phrase[-1] == last)
+    for last in {phrase[-1] for phrase, _ in _QUALIFIERS}
+}
 # Vague amounts give count None (rule H); "hundreds"/"thousands" have no qualifier of
 # their own in the model, "several" is the nearest honest one.
 _VAGUE: dict[str, Qualifier] = {
@@ -165,7 +170,6 @@ def _figures(tokens: list[str], words: list[str], depth: list[int]) -> list[_Fig
         if depth[i]:
             i += 1
             continue
-        qual, qstart = _qualifier_before(words, i)
         number = _number_at(tokens, words, i)
         if words[i] == "between" and (low := _number_at(tokens, words, i + 1)) and words[low[1] : low[1] + 1] == ["and"]:
             high = _number_at(tokens, words, low[1] + 1)
@@ -175,6 +179,7 @@ def _figures(tokens: list[str], words: list[str], depth: list[int]) -> list[_Fig
                 continue
         if number is not None:
             count, end = number
+            qual, qstart = _qualifier_before(words, i)
             out.append(_Figure(qstart, end, count, qual))
             i = end
             continue
@@ -230,11 +235,15 @@ def _appositive(tokens: list[str], i: int) -> bool:
 
 
 def _qualifier_before(words: list[str], i: int) -> tuple[Qualifier, int]:
-    for phrase, qual in _QUALIFIERS:
+    for phrase, qual in _QUALIFIERS_BY_LAST.get(words[i - 1], ()) if i else ():
         n = len(phrase)
-        if i >= n and tuple(words[i - n : i]) == phrase:
+        if i >= n and words[i - n : i] == phrase:
             return qual, i - n
     return "exact", i
+
+
+_DIGITS = re.compile(r"[\d,]+(?:\.\d+)?")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def _number_at(tokens: list[str], words: list[str], i: int) -> tuple[int, int] | None:
@@ -247,7 +256,7 @@ def _number_at(tokens: list[str], words: list[str], i: int) -> tuple[int, int] |
     if t[0].isdigit():
         if _name_number(tokens, words, i):
             return None
-        if len(t) > 15 or not re.fullmatch(r"[\d,]+(?:\.\d+)?", t) or nxt in _MONTHS or prev in _MONTHS:
+        if len(t) > 15 or not _DIGITS.fullmatch(t) or nxt in _MONTHS or prev in _MONTHS:
             return None
         if nxt == ":" or prev == ":" or nxt in {"-", "–"}:
             return None  # times "11:30", ranges and compounds "20-mile"
@@ -320,7 +329,7 @@ def _who(f: _Figure, tokens: list[str], words: list[str]) -> bool:
         if tokens[i] in {'"', "“", "”", "'"} and not np:
             i += 1  # 'dozens of "terrorists"': the quoted word is the head
             continue
-        if not re.match(r"[^\W\d_]", tokens[i]) or w in _MONTHS:
+        if not _LETTER.match(tokens[i]) or w in _MONTHS:
             break
         np.append(tokens[i])
         i += 1
