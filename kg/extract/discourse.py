@@ -42,7 +42,7 @@ _ANAPHOR_ADJ = V._words("surrounding same nearby besieged embattled whole entire
 _PROVINCE = frozenset({"province", "governorate", "region", "oblast", "territory", "prefecture", "county"})
 
 
-@dataclass
+@dataclass(slots=True)  # slots: thousands are made per article
 class Tok:
     text: str
     start: int
@@ -54,9 +54,10 @@ class Tok:
     def cap(self) -> bool:
         """Written like a name: a capital Latin letter first, or "al-Nusra", "d'Erlon"."""
         t = self.text
-        if t[:1].isupper() and "LATIN" in unicodedata.name(t[0], ""):
+        if t[:1].isupper() and (t[0].isascii() or "LATIN" in unicodedata.name(t[0], "")):
             return self.low not in V.MONTHS_LOWER
-        return bool(_PARTICLE.match(t))
+        # _PARTICLE needs an apostrophe or a hyphen: most words are spared the regex.
+        return ("-" in t or "'" in t or "’" in t) and bool(_PARTICLE.match(t))
 
 
 def tokenize(text: str) -> list[Tok]:
@@ -64,7 +65,7 @@ def tokenize(text: str) -> list[Tok]:
     out: list[Tok] = []
     for m in _TOKEN.finditer(text[: MAX_TOKENS * 12]):
         t = m.group()
-        if _POSS.search(t) and len(t) > 2:
+        if len(t) > 2 and t[-1] == "s" and _POSS.search(t):  # the test of "s" spares most words the regex
             out.append(Tok(t[:-2], m.start(), m.end() - 2, t[:-2].lower(), poss=True))
         else:
             out.append(Tok(t, m.start(), m.end(), t.lower()))
@@ -91,6 +92,7 @@ def _plural_label(label: str) -> bool:
     return " " not in low and low.endswith("s") and not low.endswith(("ss", "us", "is")) and not label.isupper()
 
 
+_PRONOUN_WORDS = frozenset({"they", "them", "it", "he", "she", "him", "her"})
 Actor = tuple[int, str, str]  # (token position, label, role: "group" | "participant" | "person")
 
 
@@ -173,6 +175,8 @@ class Discourse:
         new_places: list[tuple[int, str]] = []
         for k, t in enumerate(toks):
             w = t.low
+            if w not in _PRONOUN_WORDS:
+                continue  # nothing below applies: skip building its context
             before = [a for a in actors + new_actors if a[0] < k]
             have = frozenset(a[1] for a in actors + new_actors)
             prev = toks[k - 1].low if k else ""
