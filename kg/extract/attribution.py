@@ -236,27 +236,32 @@ def _resolve_pronoun(pronoun: str, text: str, verb_start: int, antecedent: str |
 _NAME = r"[A-Z][\w'’-]*(?:\s+(?:[A-Z]\.|(?:al|el|de|da|van|von|bin|ibn)[- ]?)?[A-Z][\w'’-]*){0,3}"
 
 
+_PERSON_ROLES = ("minister|president|commander|general|colonel|spokesman|spokeswoman|technician|scientist|"
+                 "seismologist|journalist|reporter|official|leader|governor|mayor|envoy|ambassador|head|chief|"
+                 "director|secretary|chairman|deputy|analyst|historian|expert|officer|activist|cleric|lawyer")
+_TITLED_NAME = re.compile(rf"{TITLES}(?P<n>{_NAME})")
+_APPOSED_NAME = re.compile(rf"(?P<n>{_NAME}),\s+(?:an?|the)\s+(?:[\w-]+\s+){{0,5}}?(?:{_PERSON_ROLES})\b")
+_ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|as|ar|ash)-")
+
+
 def last_person(text: str, known: Sequence[str] = ()) -> str | None:
     """The last person a stretch of text names by a title or an appositive, cleaned, or by
     the surname of a person named so before ("Abadi" after "Prime Minister Haider al-Abadi")."""
     text = text[-MAX_CHARS:]
     best: tuple[int, str] | None = None
-    for m in re.finditer(rf"{TITLES}(?P<n>{_NAME})", text):
+    for m in _TITLED_NAME.finditer(text):
         best = (m.start(), m["n"])
-    for m in re.finditer(rf"(?P<n>{_NAME}),\s+(?:an?|the)\s+(?:[\w-]+\s+){{0,5}}?(?:{_PERSON_ROLES})\b", text):
+    for m in _APPOSED_NAME.finditer(text) if "," in text else ():
         if best is None or m.start() > best[0]:
             best = (m.start(), m["n"])
     for name in known[-20:]:
-        surname = re.sub(r"^(?:al|el|ad|as|ar|ash)-", "", name.split()[-1])
+        surname = _ARTICLE_PREFIX.sub("", name.split()[-1])
+        if len(surname) <= 2 or surname not in text:
+            continue  # too short to count, or absent: no regex to run
         for m in re.finditer(rf"\b(?:[\w]+-)?{re.escape(surname)}\b", text):
-            if len(surname) > 2 and (best is None or m.start() > best[0]):
+            if best is None or m.start() > best[0]:
                 best = (m.start(), m.group())
     return clean_source_name(best[1]) if best else None
-
-
-_PERSON_ROLES = ("minister|president|commander|general|colonel|spokesman|spokeswoman|technician|scientist|"
-                 "seismologist|journalist|reporter|official|leader|governor|mayor|envoy|ambassador|head|chief|"
-                 "director|secretary|chairman|deputy|analyst|historian|expert|officer|activist|cleric|lawyer")
 
 
 def _subject_source(subject: str, role: str | None) -> SourceRecord | None:
