@@ -24,6 +24,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Literal
 
 from kg.extract.datemain import _IN_RELATIVE_CLAUSE, in_modifier, in_relative_clause, is_secondary
@@ -166,10 +167,16 @@ _EVENT_DAY = re.compile(
 
 def find_date_mentions(text: str, event_head: str | None = None) -> list[DateMention]:
     """Every date expression of a clause, in text order, overlaps and parentheses dropped."""
-    text = text[:MAX_CLAUSE_CHARS]
+    return list(_mentions(text[:MAX_CLAUSE_CHARS], event_head))
+
+
+# A clause is searched about three times (for its date, its subject and the date before its
+# subject), often with the same text: the results, immutable, are kept for the next call.
+@lru_cache(maxsize=4096)
+def _mentions(text: str, event_head: str | None) -> tuple[DateMention, ...]:
     found = [*_explicit_mentions(text), *_relative_mentions(text, event_head)]
     if not found:
-        return found
+        return ()
     if "(" in text:
         hidden = parenthesised_spans(text)
         found = [m for m in found if not any(a < m.start < b for a, b in hidden)]
@@ -179,11 +186,18 @@ def find_date_mentions(text: str, event_head: str | None = None) -> list[DateMen
     for mention in found:
         if not kept or mention.start >= kept[-1].end:
             kept.append(mention)
-    return kept
+    return tuple(kept)
 
 
-def _explicit_mentions(text: str) -> list[DateMention]:
-    """Days, months, years and year context named in the text."""
+@lru_cache(maxsize=4096)
+def _explicit_mentions(text: str) -> tuple[DateMention, ...]:
+    """Days, months, years and year context named in the text; kept, as they do not depend
+    on the event head that _mentions is called with."""
+    return tuple(_find_explicit(text))
+
+
+def _find_explicit(text: str) -> list[DateMention]:
+    """The mentions of _explicit_mentions, in the order of its patterns."""
     out: list[DateMention] = []
     # Cheap tests first: most patterns need a month name (written capitalised) or a digit.
     month = any(name in text for name in MONTHS)
