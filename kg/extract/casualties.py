@@ -117,7 +117,7 @@ def find_casualties(clause: str) -> tuple[CasualtyRecord, ...]:
     :param clause: one clause as written.
     :returns: one record per figure, in the order they are written.
     """
-    tokens = [m.group() for m in _TOKEN.finditer(clause[:20 * MAX_TOKENS])][:MAX_TOKENS]
+    tokens = _TOKEN.findall(clause[:20 * MAX_TOKENS])[:MAX_TOKENS]  # _TOKEN has no groups: whole matches
     words = [t.lower() for t in tokens]
     depth = _paren_depth(tokens)
     figures = [f for f in _figures(tokens, words, depth) if _who(f, tokens, words)]
@@ -251,6 +251,8 @@ def _number_at(tokens: list[str], words: list[str], i: int) -> tuple[int, int] |
     if i >= len(tokens):
         return None
     t = tokens[i]
+    if not t[0].isdigit() and words[i] not in NUMBER_WORDS and words[i] != "a" and "-" not in words[i]:
+        return None  # most tokens: no digits, no number word, not "a hundred", not "twenty-one"
     nxt = words[i + 1] if i + 1 < len(words) else ""
     prev = words[i - 1] if i else ""
     if t[0].isdigit():
