@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import islice
 
 from kg.extract import aliases as V
 from kg.extract.countries import COUNTRIES
@@ -63,14 +65,13 @@ class Tok:
 def tokenize(text: str) -> list[Tok]:
     """Words, numbers and punctuation with their offsets; "Lee's" becomes "Lee" + possessive."""
     out: list[Tok] = []
-    for m in _TOKEN.finditer(text[: MAX_TOKENS * 12]):
+    for m in islice(_TOKEN.finditer(text[: MAX_TOKENS * 12]), MAX_TOKENS):  # one Tok per match
         t = m.group()
+        start, end = m.span()
         if len(t) > 2 and t[-1] == "s" and _POSS.search(t):  # the test of "s" spares most words the regex
-            out.append(Tok(t[:-2], m.start(), m.end() - 2, t[:-2].lower(), poss=True))
+            out.append(Tok(t[:-2], start, end - 2, t[:-2].lower(), True))
         else:
-            out.append(Tok(t, m.start(), m.end(), t.lower()))
-        if len(out) >= MAX_TOKENS:
-            break
+            out.append(Tok(t, start, end, t.lower()))
     return out
 
 
@@ -79,6 +80,14 @@ def _appositive_ends(toks: list[Tok], m: int) -> bool:
     return any(toks[x].text == "," and toks[x + 1].low in {"a", "an", "the"} for x in range(max(0, m - 8), m))
 
 
+@lru_cache(maxsize=8192)
+def _held_group(word: str) -> str | None:
+    """The group of "rebel-held", "government-backed" (a word seen again and again: kept)."""
+    held = V.HELD.fullmatch(word)
+    return V.GROUP_MODIFIERS[held.group(1)] if held and held.group(1) in V.GROUP_MODIFIERS else None
+
+
+@lru_cache(maxsize=8192)
 def singular(word: str) -> str:
     low = word.lower()
     if low.endswith("ies"):
@@ -216,12 +225,14 @@ class Discourse:
             if k in speakers or not t.text.isalpha() and "-" not in t.text:
                 continue
             w = t.low
+            held = _held_group(w)
+            if held is not None:
+                out.append((k, held, "participant"))
+                continue
+            if w not in V.GROUP_MODIFIERS and w != "rebel" and w not in V.PARTICIPANTS:
+                continue  # most words: none of the branches below
             prev = toks[k - 1] if k else None
             nxt = toks[k + 1].low if k + 1 < len(toks) else ""
-            held = V.HELD.fullmatch(w)
-            if held and held.group(1) in V.GROUP_MODIFIERS:
-                out.append((k, V.GROUP_MODIFIERS[held.group(1)], "participant"))
-                continue
             if w in V.GROUP_MODIFIERS or w == "rebel":
                 if nxt == "of" and w in {"army", "armies"} and k + 2 < len(toks) and toks[k + 2].cap:
                     continue  # "the Prussian army of Blücher" names Blücher
