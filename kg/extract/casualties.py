@@ -119,7 +119,7 @@ def find_casualties(clause: str) -> tuple[CasualtyRecord, ...]:
     """
     tokens = _TOKEN.findall(clause[:20 * MAX_TOKENS])[:MAX_TOKENS]  # _TOKEN has no groups: whole matches
     words = [t.lower() for t in tokens]
-    depth = _paren_depth(tokens)
+    depth = _paren_depth(tokens, words)
     figures = [f for f in _figures(tokens, words, depth) if _who(f, tokens, words)]
     # "Two journalists, a French reporter and an Iraqi cameraman, were killed": the singles
     # after a comma only detail the figure before them.
@@ -145,14 +145,14 @@ def find_casualties(clause: str) -> tuple[CasualtyRecord, ...]:
     return tuple(records)
 
 
-def _paren_depth(tokens: list[str]) -> list[int]:
+def _paren_depth(tokens: list[str], words: list[str]) -> list[int]:
     """Nesting of each token: parentheses, and "including ..." up to the next comma,
     hold figures that only detail the one before them ("35 people, including 12 children")."""
     depth, out, including = 0, [], False
-    for t in tokens:
+    for t, w in zip(tokens, words):
         if t == "(":
             depth += 1
-        elif t.lower() == "including" and not including:
+        elif w == "including" and not including:
             depth, including = depth + 1, True
         elif including and t in {",", ")"}:
             depth, including = depth - 1, False
@@ -166,7 +166,12 @@ def _figures(tokens: list[str], words: list[str], depth: list[int]) -> list[_Fig
     """Step 1: numbers, vague amounts and unnamed single persons, with their qualifiers."""
     out: list[_Figure] = []
     i = 0
-    while i < len(words):
+    # Only these tokens can open a figure; the reading jumps from one to the next, past the
+    # figures it reads, as it went token by token before.
+    for at in [n for n, w in enumerate(words) if w in _OPENERS or "-" in w or tokens[n][0].isdigit()]:
+        if at < i:
+            continue
+        i = at
         if depth[i]:
             i += 1
             continue
@@ -213,6 +218,9 @@ def _figures(tokens: list[str], words: list[str], depth: list[int]) -> list[_Fig
 
 
 _POSSESSIVES = frozenset({"their", "his", "her", "its"})
+# The words _figures and _number_at act on; a figure may also open with digits or a
+# hyphenated number ("twenty-one").
+_OPENERS = frozenset({*NUMBER_WORDS, "a", "an", "one", "between", *_VAGUE, *_POSSESSIVES})
 _SCALE = frozenset({"hundred", "hundreds", "thousand", "thousands", "million", "millions"})
 
 
