@@ -87,6 +87,7 @@ _MONTH_DAY = re.compile(
     rf"\b(?P<m>{_MONTH})\s+(?P<d1>\d{{1,2}}){_ORD}(?!\d)(?:\s*(?:–|—|-|and|to)\s*(?P<d2>\d{{1,2}}){_ORD}(?!\d))?"
     rf"(?:,?\s+(?P<y>{_YEAR})\b)?(?!\s*(?:percent|%|km|miles|metres|meters))")
 _DIGIT = re.compile(r"\d")
+_YEAR_DIGITS = re.compile(_YEAR)
 _NAME_AROUND = re.compile(r"\b[Tt]he\s+$")
 _NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
 # "on the 25th": a day of the cursor's month; not "the 25th Division".
@@ -111,7 +112,7 @@ _NUMERIC = re.compile(
     r"\s+(?P<dir>later|earlier|afterwards?|after|before)\b"
     r"(?P<ref>\s+(?:the|its|their|his|her)\s+[a-z][\w-]*(?:\s+of\s+the\s+[a-z][\w-]*)?)?", re.I)
 # Each relative pattern with the words it cannot match without: one of each of its two groups
-# must occur in the folded clause (see _folded). Most clauses lack them, and the regex never runs.
+# must occur in the folded clause (see folded). Most clauses lack them, and the regex never runs.
 _PARTS = ("day", "morning", "afternoon", "evening", "night")
 _NEXT = ("next", "following")
 _PREVIOUS = ("previous", "preceding")
@@ -148,7 +149,7 @@ _KEYWORDS = tuple(sorted({word for _, _, _, needs in _FIXED for group in needs f
 _FOLD = str.maketrans({"İ": "i", "ı": "i", "ſ": "s", "\u212a": "k"})
 
 
-def _folded(text: str) -> str:
+def folded(text: str) -> str:
     """The text lowercased so that a word a re.I pattern matches is a substring of it."""
     if not text.isascii() and any(c in text for c in "İıſ\u212a"):
         text = text.translate(_FOLD)
@@ -199,32 +200,28 @@ def _explicit_mentions(text: str) -> tuple[DateMention, ...]:
 def _find_explicit(text: str) -> list[DateMention]:
     """The mentions of _explicit_mentions, in the order of its patterns."""
     out: list[DateMention] = []
-    # Cheap tests first: most patterns need a month name (written capitalised) or a digit.
+    # Cheap tests first: each pattern runs only if the text has the month name (written
+    # capitalised), the digit or the year it needs.
     month = any(name in text for name in MONTHS)
     digit = _DIGIT.search(text) is not None
-    if not digit:
-        if month:
-            for m in _MONTH_ALONE.finditer(text):
-                out.append(DateMention(m.start(), m.end(), "month", month=MONTHS[m["m"]],
-                                       year=int(m["y"]) if m["y"] else None))
-        return out
-    for rx in (_DAY_MONTH, _MONTH_DAY) if month else ():
+    year = digit and _YEAR_DIGITS.search(text) is not None
+    for rx in (_DAY_MONTH, _MONTH_DAY) if month and digit else ():
         for m in rx.finditer(text):
             if _NAME_AROUND.search(text, max(0, m.start() - 4), m.start()) and _NAME_AFTER.match(text, m.end()):
                 continue  # "the March 23 Movement", "the 6 October Bridge": a name, not a date
             out.append(DateMention(m.start(), m.end(), "day", day=int(m["d1"]),
                                    last_day=int(m["d2"]) if m["d2"] else None,
                                    month=MONTHS[m["m"]], year=int(m["y"]) if m["y"] else None))
-    for m in _ORDINAL.finditer(text):
+    for m in _ORDINAL.finditer(text) if digit else ():
         out.append(DateMention(m.start(), m.end(), "ordinal", day=int(m["d1"])))
-    for rx in (_MONTH_ALONE, _MONTH_YEAR) if month else ():
+    for rx in ((_MONTH_ALONE, _MONTH_YEAR) if year else (_MONTH_ALONE,)) if month else ():
         for m in rx.finditer(text):
             out.append(DateMention(m.start(), m.end(), "month", month=MONTHS[m["m"]],
                                    year=int(m["y"]) if m["y"] else None))
-    for m in _YEAR_ALONE.finditer(text):
+    for m in _YEAR_ALONE.finditer(text) if year else ():
         if not _IN_RELATIVE_CLAUSE.search(text, max(0, m.start() - 80), m.start()):
             out.append(DateMention(m.start(), m.end(), "year", year=int(m["y"])))
-    for m in _CONTEXT_YEAR.finditer(text):
+    for m in _CONTEXT_YEAR.finditer(text) if year else ():
         out.append(DateMention(m.start(), m.end(), "context", year=int(m["y"])))
     return out
 
@@ -232,7 +229,7 @@ def _find_explicit(text: str) -> list[DateMention]:
 def _relative_mentions(text: str, event_head: str | None) -> list[DateMention]:
     """Offsets from the cursor, or from the event where the text names it."""
     out: list[DateMention] = []
-    low = _folded(text)
+    low = folded(text)
     present = {word for word in _KEYWORDS if word in low}
     for m in _NUMERIC.finditer(text) if _has_all(present, _NUMERIC_NEEDS) else ():
         word, unit = m["n"].lower(), m["unit"].lower().rstrip("s")
