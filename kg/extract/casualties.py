@@ -57,6 +57,11 @@ _QUALIFIERS: tuple[tuple[tuple[str, ...], Qualifier], ...] = (
     (("around",), "about"), (("nearly",), "about"), (("approximately",), "about"),
     (("almost",), "about"), (("roughly",), "about"), (("estimated",), "about"), (("circa",), "about"),
 )
+# The same phrases by their last word, in the same order: a token can only end phrases of one word.
+_QUALIFIERS_BY_LAST: dict[str, tuple[tuple[list[str], Qualifier], ...]] = {
+    last: tuple((list(phrase), qual) for phrase, qual in _QUALIFIERS if phrase[-1] == last)
+    for last in {phrase[-1] for phrase, _ in _QUALIFIERS}
+}
 # Vague amounts give count None (rule H); "hundreds"/"thousands" have no qualifier of
 # their own in the model, "several" is the nearest honest one.
 _VAGUE: dict[str, Qualifier] = {
@@ -112,9 +117,9 @@ def find_casualties(clause: str) -> tuple[CasualtyRecord, ...]:
     :param clause: one clause as written.
     :returns: one record per figure, in the order they are written.
     """
-    tokens = [m.group() for m in _TOKEN.finditer(clause[:20 * MAX_TOKENS])][:MAX_TOKENS]
+    tokens = _TOKEN.findall(clause[:20 * MAX_TOKENS])[:MAX_TOKENS]  # _TOKEN has no groups: whole matches
     words = [t.lower() for t in tokens]
-    depth = _paren_depth(tokens)
+    depth = _paren_depth(tokens, words)
     figures = [f for f in _figures(tokens, words, depth) if _who(f, tokens, words)]
     # "Two journalists, a French reporter and an Iraqi cameraman, were killed": the singles
     # after a comma only detail the figure before them.
@@ -140,14 +145,14 @@ def find_casualties(clause: str) -> tuple[CasualtyRecord, ...]:
     return tuple(records)
 
 
-def _paren_depth(tokens: list[str]) -> list[int]:
+def _paren_depth(tokens: list[str], words: list[str]) -> list[int]:
     """Nesting of each token: parentheses, and "including ..." up to the next comma,
     hold figures that only detail the one before them ("35 people, including 12 children")."""
     depth, out, including = 0, [], False
-    for t in tokens:
+    for t, w in zip(tokens, words):
         if t == "(":
             depth += 1
-        elif t.lower() == "including" and not including:
+        elif w == "including" and not including:
             depth, including = depth + 1, True
         elif including and t in {",", ")"}:
             depth, including = depth - 1, False
@@ -161,11 +166,15 @@ def _figures(tokens: list[str], words: list[str], depth: list[int]) -> list[_Fig
     """Step 1: numbers, vague amounts and unnamed single persons, with their qualifiers."""
     out: list[_Figure] = []
     i = 0
-    while i < len(words):
+    # Only these tokens can open a figure; the reading jumps from one to the next, past the
+    # figures it reads, as it went token by token before.
+    for at in [n for n, w in enumerate(words) if w in _OPENERS or "-" in w or tokens[n][0].isdigit()]:
+        if at < i:
+            continue
+        i = at
         if depth[i]:
             i += 1
             continue
-        qual, qstart = _qualifier_before(words, i)
         number = _number_at(tokens, words, i)
         if words[i] == "between" and (low := _number_at(tokens, words, i + 1)) and words[low[1] : low[1] + 1] == ["and"]:
             high = _number_at(tokens, words, low[1] + 1)
@@ -175,6 +184,7 @@ def _figures(tokens: list[str], words: list[str], depth: list[int]) -> list[_Fig
                 continue
         if number is not None:
             count, end = number
+            qual, qstart = _qualifier_before(words, i)
             out.append(_Figure(qstart, end, count, qual))
             i = end
             continue
@@ -208,6 +218,9 @@ def _figures(tokens: list[str], words: list[str], depth: list[int]) -> list[_Fig
 
 
 _POSSESSIVES = frozenset({"their", "his", "her", "its"})
+# The words _figures and _number_at act on; a figure may also open with digits or a
+# hyphenated number ("twenty-one").
+_OPENERS = frozenset({*NUMBER_WORDS, "a", "an", "one", "between", *_VAGUE, *_POSSESSIVES})
 _SCALE = frozenset({"hundred", "hundreds", "thousand", "thousands", "million", "millions"})
 
 
@@ -230,11 +243,15 @@ def _appositive(tokens: list[str], i: int) -> bool:
 
 
 def _qualifier_before(words: list[str], i: int) -> tuple[Qualifier, int]:
-    for phrase, qual in _QUALIFIERS:
+    for phrase, qual in _QUALIFIERS_BY_LAST.get(words[i - 1], ()) if i else ():
         n = len(phrase)
-        if i >= n and tuple(words[i - n : i]) == phrase:
+        if i >= n and words[i - n : i] == phrase:
             return qual, i - n
     return "exact", i
+
+
+_DIGITS = re.compile(r"[\d,]+(?:\.\d+)?")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def _number_at(tokens: list[str], words: list[str], i: int) -> tuple[int, int] | None:
@@ -242,12 +259,14 @@ def _number_at(tokens: list[str], words: list[str], i: int) -> tuple[int, int] |
     if i >= len(tokens):
         return None
     t = tokens[i]
+    if not t[0].isdigit() and words[i] not in NUMBER_WORDS and words[i] != "a" and "-" not in words[i]:
+        return None  # most tokens: no digits, no number word, not "a hundred", not "twenty-one"
     nxt = words[i + 1] if i + 1 < len(words) else ""
     prev = words[i - 1] if i else ""
     if t[0].isdigit():
         if _name_number(tokens, words, i):
             return None
-        if len(t) > 15 or not re.fullmatch(r"[\d,]+(?:\.\d+)?", t) or nxt in _MONTHS or prev in _MONTHS:
+        if len(t) > 15 or not _DIGITS.fullmatch(t) or nxt in _MONTHS or prev in _MONTHS:
             return None
         if nxt == ":" or prev == ":" or nxt in {"-", "–"}:
             return None  # times "11:30", ranges and compounds "20-mile"
@@ -320,7 +339,7 @@ def _who(f: _Figure, tokens: list[str], words: list[str]) -> bool:
         if tokens[i] in {'"', "“", "”", "'"} and not np:
             i += 1  # 'dozens of "terrorists"': the quoted word is the head
             continue
-        if not re.match(r"[^\W\d_]", tokens[i]) or w in _MONTHS:
+        if not _LETTER.match(tokens[i]) or w in _MONTHS:
             break
         np.append(tokens[i])
         i += 1

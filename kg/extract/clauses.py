@@ -44,15 +44,24 @@ _LOST_STOP_DET = re.compile(
 _ARABIC_ARTICLE = re.compile(r"(?:al|el|ad|as|ash|ar|at|az|an|ad|ed|ud)-[A-Z]")
 _WORD_BEFORE = re.compile(r"[\w.'’-]{1,40}$")
 _QUOTE_PAIRS = (('"', '"'), ("“", "”"), ("«", "»"))
+_MARKS = re.compile(r'["“”«»()\[\]]')  # every character _QUOTE_PAIRS and the brackets use
+# Where a lost full stop may be: whitespace before a word that _LOST_STOP or _LOST_STOP_DET
+# needs after it. Their many lookbehinds are then tried there only, not at every character.
+_LOST_STOP_AT = re.compile(r"\s+(?=(?:It|They|He|She|There|We|These|The|This|Its|Their|His|Her|Our)\s)")
+_INITIAL_SPLIT = re.compile(r"[.'’-]")
+_NEXT_WORD = re.compile(r"[\"“]?([A-Za-z]+)")
 MAX_SPAN = 500  # quotes/brackets longer than this are treated as unbalanced
 
 
 def protected_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of quoted and bracketed stretches where no split may happen."""
     spans: list[tuple[int, int]] = []
+    marks = [(m.start(), m.group()) for m in _MARKS.finditer(text)]  # the only characters that matter
+    if not marks:
+        return spans
     for opening, closing in _QUOTE_PAIRS:
         start = -1
-        for i, ch in enumerate(text):
+        for i, ch in marks:
             if start < 0 and ch == opening:
                 start = i
             elif start >= 0 and ch == closing:
@@ -60,7 +69,7 @@ def protected_spans(text: str) -> list[tuple[int, int]]:
                     spans.append((start, i))
                 start = -1
     stack: list[int] = []
-    for i, ch in enumerate(text):
+    for i, ch in marks:
         if ch in "([":
             stack.append(i)
         elif ch in ")]" and stack:
@@ -96,14 +105,14 @@ def is_abbreviation(text: str, dot: int) -> bool:
     """Whether the '.' at `dot` closes an abbreviation or an initial rather than a sentence."""
     m = _WORD_BEFORE.search(text, max(0, dot - 40), dot)
     word = m.group() if m else ""
-    last = re.split(r"[.'’-]", word)[-1] if word else ""
+    last = _INITIAL_SPLIT.split(word)[-1] if word else ""
     if last in ABBREVIATIONS:
         return True
     if len(last) == 1 and last.isalpha():
         # "A. P. Hill", "O'B. Branch", "U.S. Army": an initial, unless a dotted acronym
         # ("U.S.", "a.m.") ends the sentence and a sentence starter follows.
         if "." in word.strip("."):
-            nxt = re.match(r"[\"“]?([A-Za-z]+)", text[dot + 1:dot + 30].lstrip())
+            nxt = _NEXT_WORD.match(text[dot + 1:dot + 30].lstrip())
             return not (nxt and nxt.group(1) in SENTENCE_STARTERS)
         return last.isupper()
     return False
@@ -111,7 +120,8 @@ def is_abbreviation(text: str, dot: int) -> bool:
 
 def split_sentences(text: str) -> list[str]:
     """A paragraph's sentences, as written (whitespace trimmed)."""
-    inside = _Inside(protected_spans(text))
+    protected = protected_spans(text)
+    inside = _Inside(protected)
     cuts: list[int] = []
     for m in _BOUNDARY.finditer(text):
         nxt = text[m.end():m.end() + 1]
@@ -121,8 +131,10 @@ def split_sentences(text: str) -> list[str]:
         if inside(run_end) or (text[m.start()] == "." and is_abbreviation(text, m.start())):
             continue
         cuts.append(m.end())
-    inside = _Inside(protected_spans(text))
-    lost = [m.start() for rx in (_LOST_STOP, _LOST_STOP_DET) for m in rx.finditer(text)]
+    inside = _Inside(protected)
+    # Both patterns match only at the start of a whitespace run that _LOST_STOP_AT finds.
+    lost = [p for p in (m.start() for m in _LOST_STOP_AT.finditer(text))
+            if _LOST_STOP.match(text, p) or _LOST_STOP_DET.match(text, p)]
     cuts = sorted(set(cuts) | {p for p in lost if not inside(p)})
     pieces, prev = [], 0
     for cut in cuts:
@@ -132,12 +144,17 @@ def split_sentences(text: str) -> list[str]:
     return [p.strip() for p in pieces if p.strip()]
 
 
+_SEMICOLON = re.compile(";")
+
+
 def split_semicolons(sentence: str) -> list[str]:
     """A sentence's clauses: split at ';' outside quotes and brackets."""
+    if ";" not in sentence:
+        return [sentence]
     inside = _Inside(protected_spans(sentence))
     parts, prev = [], 0
-    for i, ch in enumerate(sentence):
-        if ch == ";" and not inside(i):
+    for i in (m.start() for m in _SEMICOLON.finditer(sentence)):
+        if not inside(i):
             parts.append(sentence[prev:i])
             prev = i + 1
     parts.append(sentence[prev:])

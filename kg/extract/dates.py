@@ -3,7 +3,8 @@ them against a date cursor that runs through the whole article.
 
 Three steps, each a small pure function:
 
-1. :func:`find_date_mentions` lists the date expressions of a clause in text order:
+1. :func:`find_date_mentions` (:mod:`kg.extract.datefind`, re-exported here) lists
+   the date expressions of a clause in text order:
    explicit days ("On 4 April", "September 1, 1939", "on the 25th"), months ("In
    early May", "September 1939"), years ("in 1940"), relative offsets ("three days
    later", "the same day", "Two days before the battle") and vague year context
@@ -24,48 +25,27 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Literal
 
-from kg.extract.datemain import _IN_RELATIVE_CLAUSE, in_modifier, in_relative_clause, is_secondary
+from kg.extract.datefind import (
+    _YEAR,
+    MAX_CLAUSE_CHARS,
+    MONTHS,
+    DateMention,
+    event_head,
+    find_date_mentions,
+    folded,
+    parenthesised_spans,
+)
+from kg.extract.datemain import in_modifier, in_relative_clause, is_secondary
 from kg.model import DateKind, DateValue, Span
 
-__all__ = ["in_modifier", "in_relative_clause", "is_secondary"]  # re-exported: they were defined here
+# re-exported: they were defined here
+__all__ = ["MAX_CLAUSE_CHARS", "MONTHS", "DateMention", "event_head", "find_date_mentions", "folded", "in_modifier",
+           "in_relative_clause", "is_secondary", "parenthesised_spans"]
 
-MAX_CLAUSE_CHARS = 2000  # work cap per clause: real clauses are far shorter
-
-_MONTH_NAMES = "January February March April May June July August September October November December"
-MONTHS = {name: i for i, name in enumerate(_MONTH_NAMES.split(), start=1)}
-_MONTH = "(?:" + "|".join(MONTHS) + ")"
-_YEAR = r"(?:1[0-9]{3}|20[0-9]{2})"
-_ORD = r"(?:st|nd|rd|th)?"
-_UNITS = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
-         "seventeen eighteen nineteen".split()
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-# "the" counts one only in "the day before/after".
-_WORD_NUMBERS = {"a": 1, "an": 1, "the": 1, **{w: i for i, w in enumerate(_UNITS, start=1)}, **_TENS}
-_NUM = rf"(?:\d{{1,3}}|(?:{'|'.join(_TENS)})(?:-(?:{'|'.join(_UNITS[:9])}))?|an?|the|{'|'.join(_UNITS)})"
-_PART = r"(?:day|morning|afternoon|evening|night)"
 
 # Finds the date of the latest earlier claim that names a happening ("strike" → 17 March).
 Lookup = Callable[[str], "DateValue | None"]
-MentionKind = Literal["day", "ordinal", "month", "year", "relative", "context"]
-
-
-@dataclass(frozen=True)
-class DateMention:
-    """One date expression found in a clause (character offsets into it)."""
-
-    start: int
-    end: int
-    kind: MentionKind
-    day: int | None = None
-    last_day: int | None = None  # "6 and 7 August": the cursor ends on the 7th
-    month: int | None = None
-    year: int | None = None
-    offset: int = 0  # for relative mentions, counted in `unit`
-    unit: Literal["day", "month", "year", "same-month", "same-year"] = "day"
-    anchor: Literal["cursor", "event", "reference"] = "cursor"
-    reference: str | None = None  # "A week after the strike": "strike", found among earlier claims
 
 
 @dataclass(frozen=True)
@@ -75,174 +55,6 @@ class DateCursor:
     date: DateValue | None = None
     year: int | None = None
     month: int | None = None  # None after a bare year: no rollover reference
-
-
-# --- 1. finding mentions -----------------------------------------------------
-
-_DAY_MONTH = re.compile(
-    rf"\b(?P<d1>\d{{1,2}}){_ORD}(?:\s*(?:–|—|-|/|,|and|to|or|&)\s*(?P<d2>\d{{1,2}}){_ORD}){{0,4}}"
-    rf"\s+(?:of\s+)?(?P<m>{_MONTH})\b(?:,?\s+(?P<y>{_YEAR})\b)?")
-_MONTH_DAY = re.compile(
-    rf"\b(?P<m>{_MONTH})\s+(?P<d1>\d{{1,2}}){_ORD}(?!\d)(?:\s*(?:–|—|-|and|to)\s*(?P<d2>\d{{1,2}}){_ORD}(?!\d))?"
-    rf"(?:,?\s+(?P<y>{_YEAR})\b)?(?!\s*(?:percent|%|km|miles|metres|meters))")
-_NAME_AROUND = re.compile(r"\b[Tt]he\s+$")
-_NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
-# "on the 25th": a day of the cursor's month; not "the 25th Division".
-_ORDINAL = re.compile(
-    r"\b(?:[Oo]n|[Bb]y|[Uu]ntil|[Ff]rom|[Oo]f)\s+the\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)\b"
-    r"(?!\s*(?:[A-Z0-9]|of\b|century|anniversary|birthday|day|week|month|year|minute|hour))")
-_MONTH_ALONE = re.compile(
-    r"\b(?:[Ii]n|[Bb]y|[Ff]rom|[Ss]ince|[Uu]ntil|[Dd]uring|[Tt]hrough|[Oo]f|[Ee]arly|[Ll]ate|[Mm]id)(?:\s+|-)"
-    r"(?:(?:the\s+)?(?:early|late|mid|end\s+of|beginning\s+of|start\s+of|middle\s+of|first\s+half\s+of|"
-    rf"second\s+half\s+of)(?:\s+|-))?(?P<m>{_MONTH})\b(?!\s+\d{{1,2}}(?!\d))(?:,?\s+(?P<y>{_YEAR})\b)?")
-_MONTH_YEAR = re.compile(rf"\b(?P<m>{_MONTH}),?\s+(?P<y>{_YEAR})\b")
-_YEAR_ALONE = re.compile(rf"\b(?:[Ii]n|[Dd]uring)\s+(?:(?:early|mid|late)[\s-]+)?(?P<y>{_YEAR})\b(?![–-]\d)")
-# A year named without a date: it sets the year for the bare days that follow.
-_CONTEXT_YEAR = re.compile(
-    r"\b(?:(?:the\s+)?(?:end|beginning|start|middle|summer|winter|spring|autumn|fall|first\s+half|second\s+half)"
-    rf"\s+of\s+|(?:[Ss]ummer|[Ww]inter|[Ss]pring|[Aa]utumn|[Ee]arly|[Mm]id|[Ll]ate)[\s-]+)(?P<y>{_YEAR})\b")
-
-# Relative offsets. A vague quantifier ("less than a month later") gives no date.
-_VAGUE = r"(?<!less than )(?<!more than )(?<!over )(?<!within )(?<!under )"
-_NUMERIC = re.compile(
-    rf"\b{_VAGUE}(?P<n>{_NUM})\s+(?P<unit>days?|nights?|weeks?|months?|years?|hours?|minutes?)"
-    r"\s+(?P<dir>later|earlier|afterwards?|after|before)\b"
-    r"(?P<ref>\s+(?:the|its|their|his|her)\s+[a-z][\w-]*(?:\s+of\s+the\s+[a-z][\w-]*)?)?", re.I)
-_FIXED: tuple[tuple[re.Pattern[str], int, str], ...] = tuple(
-    (re.compile(pattern, re.I), offset, unit)
-    for pattern, offset, unit in (
-        (rf"\b(?:early\s+)?(?:on\s+)?(?:the\s+)?(?:next|following)\s+{_PART}\b", 1, "day"),
-        (rf"\b(?:on\s+)?the\s+(?:same|very\s+same)\s+{_PART}\b", 0, "day"),
-        (rf"\b(?:later|earlier)\s+(?:that|the\s+same|in\s+the)\s+(?:same\s+)?{_PART}\b", 0, "day"),
-        (rf"\bthat\s+(?:same\s+)?{_PART}\b", 0, "day"),
-        (rf"\b(?:on\s+)?the\s+(?:previous|preceding)\s+{_PART}\b", -1, "day"),
-        # "over the following week" is a duration, not a day
-        (r"(?<!over )(?<!during )(?<!within )(?<!throughout )(?<!in )(?<!the )\b(?:the\s+)?(?:next|following)\s+week\b", 7, "day"),
-        (r"\bthe\s+(?:previous|preceding)\s+week\b", -7, "day"),
-        (rf"\b(?:{_VAGUE}(?:about|some|around|nearly|almost|roughly|just|only)\s+)?(?:{_NUM}|several|a\s+few)?"
-         r"\s*(?:hours?|minutes?)\s+later\b", 0, "day"),
-        (r"\b(?:later|earlier)\s+that\s+month\b|\b(?:that|the\s+same)\s+month\b", 0, "same-month"),
-        (r"\bthe\s+(?:next|following)\s+month\b", 1, "month"),
-        (r"\b(?:later|earlier)\s+that\s+year\b|\b(?:that|the\s+same)\s+year\b", 0, "same-year"),
-        (r"\bthe\s+(?:next|following)\s+year\b", 1, "year"),
-    )
-)
-# "On election night", "on the eve of the battle": counted from the event itself.
-_EVENT_DAY = re.compile(
-    rf"\b[Oo]n\s+(?:the\s+)?(?P<noun>[a-z]+)\s+(?P<part>{_PART}|eve)\b|"
-    rf"\b[Oo]n\s+the\s+(?P<part2>{_PART}|eve)\s+of\s+the\s+(?P<noun2>[a-z]+)\b")
-
-
-def find_date_mentions(text: str, event_head: str | None = None) -> list[DateMention]:
-    """Every date expression of a clause, in text order, overlaps and parentheses dropped."""
-    text = text[:MAX_CLAUSE_CHARS]
-    found = [*_explicit_mentions(text), *_relative_mentions(text, event_head)]
-    hidden = parenthesised_spans(text)
-    found = [m for m in found if not any(a < m.start < b for a, b in hidden)]
-    # Earliest first; at one start the longer wins, so "19 July 2012" beats "July 2012".
-    found.sort(key=lambda m: (m.start, -(m.end - m.start)))
-    kept: list[DateMention] = []
-    for mention in found:
-        if not kept or mention.start >= kept[-1].end:
-            kept.append(mention)
-    return kept
-
-
-def _explicit_mentions(text: str) -> list[DateMention]:
-    """Days, months, years and year context named in the text."""
-    out: list[DateMention] = []
-    for rx in (_DAY_MONTH, _MONTH_DAY):
-        for m in rx.finditer(text):
-            if _NAME_AROUND.search(text, max(0, m.start() - 4), m.start()) and _NAME_AFTER.match(text, m.end()):
-                continue  # "the March 23 Movement", "the 6 October Bridge": a name, not a date
-            out.append(DateMention(m.start(), m.end(), "day", day=int(m["d1"]),
-                                   last_day=int(m["d2"]) if m["d2"] else None,
-                                   month=MONTHS[m["m"]], year=int(m["y"]) if m["y"] else None))
-    for m in _ORDINAL.finditer(text):
-        out.append(DateMention(m.start(), m.end(), "ordinal", day=int(m["d1"])))
-    for rx in (_MONTH_ALONE, _MONTH_YEAR):
-        for m in rx.finditer(text):
-            out.append(DateMention(m.start(), m.end(), "month", month=MONTHS[m["m"]],
-                                   year=int(m["y"]) if m["y"] else None))
-    for m in _YEAR_ALONE.finditer(text):
-        if not _IN_RELATIVE_CLAUSE.search(text, max(0, m.start() - 80), m.start()):
-            out.append(DateMention(m.start(), m.end(), "year", year=int(m["y"])))
-    for m in _CONTEXT_YEAR.finditer(text):
-        out.append(DateMention(m.start(), m.end(), "context", year=int(m["y"])))
-    return out
-
-
-def _relative_mentions(text: str, event_head: str | None) -> list[DateMention]:
-    """Offsets from the cursor, or from the event where the text names it."""
-    out: list[DateMention] = []
-    for m in _NUMERIC.finditer(text):
-        word, unit = m["n"].lower(), m["unit"].lower().rstrip("s")
-        if word == "the" and unit not in ("day", "night"):
-            continue  # "the week before" is a period, not an offset
-        n = int(word) if word.isdigit() else _word_number(word)
-        if n is None:
-            continue
-        direction = -1 if m["dir"].lower() in ("earlier", "before") else 1
-        anchor: Literal["cursor", "event", "reference"] = "cursor"
-        reference = None
-        if _names_event(m["ref"], event_head):
-            anchor = "event"
-        elif m["ref"] and m["dir"].lower() in ("after", "before"):
-            anchor, reference = "reference", m["ref"].split()[1].lower()  # "after the strike (of ...)"
-        if unit in ("hour", "minute"):
-            out.append(DateMention(m.start(), m.end(), "relative", offset=0, anchor=anchor, reference=reference))
-        elif unit in ("day", "night", "week"):
-            days = n * (7 if unit == "week" else 1) * direction
-            out.append(DateMention(m.start(), m.end(), "relative", offset=days, anchor=anchor, reference=reference))
-        else:
-            out.append(DateMention(m.start(), m.end(), "relative", offset=n * direction,
-                                   unit="month" if unit == "month" else "year", anchor=anchor, reference=reference))
-    for rx, offset, unit in _FIXED:
-        for m in rx.finditer(text):
-            out.append(DateMention(m.start(), m.end(), "relative", offset=offset, unit=unit))  # type: ignore[arg-type]
-    for m in _EVENT_DAY.finditer(text):
-        noun, part = (m["noun"], m["part"]) if m["noun"] else (m["noun2"], m["part2"])
-        if _names_event(noun, event_head):
-            out.append(DateMention(m.start(), m.end(), "relative", offset=-1 if part == "eve" else 0, anchor="event"))
-    return out
-
-
-def _word_number(word: str) -> int | None:
-    """'twenty-one' → 21, 'three' → 3."""
-    head, _, tail = word.partition("-")
-    if head not in _WORD_NUMBERS:
-        return None
-    return _WORD_NUMBERS[head] + (_WORD_NUMBERS.get(tail, 0) if tail else 0)
-
-
-def _names_event(ref: str | None, event_head: str | None) -> bool:
-    """Whether "the battle" / "election" names the article's own event."""
-    if not ref or not event_head:
-        return False
-    words = ref.split()
-    noun = words[1] if len(words) > 1 and words[0] in ("the", "its", "their", "his", "her") else words[0]
-    return noun.lower().rstrip("s") == event_head.rstrip("s")
-
-
-def event_head(label: str) -> str | None:
-    """The event's head noun: 'Battle of Waterloo' → 'battle', '2014 Idlib offensive' → 'offensive'."""
-    label = re.sub(r"\s*\(.*?\)\s*", " ", label).strip()
-    head = label.split(" of ", 1)[0] if " of " in label else label
-    words = head.split()
-    return words[-1].lower() if words else None
-
-
-def parenthesised_spans(text: str) -> list[tuple[int, int]]:
-    """(open, close) offsets of balanced round brackets, at most 500 characters apart."""
-    spans, stack = [], []
-    for i, ch in enumerate(text):
-        if ch == "(":
-            stack.append(i)
-        elif ch == ")" and stack:
-            start = stack.pop()
-            if i - start <= 500:
-                spans.append((start, i))
-    return spans
 
 
 # --- 2. resolving a mention ---------------------------------------------------

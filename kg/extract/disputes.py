@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kg.extract.anchors import noun_forms
+from kg.extract.dates import folded
 from kg.model import Stance
 
 MAX_CHARS = 2000  # work cap per clause
@@ -77,6 +78,21 @@ class ClauseFacts:
     figures: tuple[Figure, ...] | None = None  # from the casualty records; None: read the text
 
 
+# The words _REJECTION, _CONTRADICTION and _REVISION cannot match without: most clauses
+# have none, and these case-insensitive patterns are slow to scan.
+_REJECTION_WORDS = ("rejected", "dismissed", "refuted", "disputed", "contradicted")
+_CONTRADICTION_WORDS = ("figure", "number", "toll", "count")
+_REVISION_WORDS = ("count", "estimate", "toll", "tall", "figure", "total", "historians", "studies", "research",
+                   "investigation", "put")
+
+
+def _search(rx: re.Pattern[str], words: tuple[str, ...], text: str) -> re.Match[str] | None:
+    """rx.search in the clause's first MAX_CHARS, where one of `words` occurs in them."""
+    text = text[:MAX_CHARS]
+    low = folded(text)
+    return rx.search(text) if any(word in low for word in words) else None
+
+
 def figure_kinds(text: str) -> frozenset[str]:
     """Kinds of people-figures the clause gives: 'killed', 'wounded', 'captured', 'missing'."""
     text = text[:MAX_CHARS]
@@ -121,7 +137,7 @@ def find_dispute(i: int, clauses: Sequence[ClauseFacts]) -> int | None:
     me = clauses[i]
     if i == 0:
         return None
-    if (me.stance == "denied" and is_denial(me.text)) or _REJECTION.search(me.text[:MAX_CHARS]):
+    if (me.stance == "denied" and is_denial(me.text)) or _search(_REJECTION, _REJECTION_WORDS, me.text):
         named = _named_source(me.text)
         if named:  # "denied the UN findings": the latest claim of that source
             for j in range(i - 1, max(-1, i - 12), -1):
@@ -137,7 +153,7 @@ def find_dispute(i: int, clauses: Sequence[ClauseFacts]) -> int | None:
             if not me.sources or set(clauses[j].sources) != set(me.sources):
                 return j
         return None
-    if _CONTRADICTION.search(me.text[:MAX_CHARS]):
+    if _search(_CONTRADICTION, _CONTRADICTION_WORDS, me.text):
         for j in range(i - 1, max(-1, i - 4), -1):
             if _figures(clauses[j]):
                 return j
@@ -169,7 +185,7 @@ def _denier_words(me: ClauseFacts) -> frozenset[str]:
 
 def _figure_report(c: ClauseFacts) -> bool:
     """A clause that only reports a toll: a figure with a source or revising one."""
-    return bool(c.figures) and bool(c.sources or _REVISION.search(c.text[:MAX_CHARS]))
+    return bool(c.figures) and bool(c.sources or _search(_REVISION, _REVISION_WORDS, c.text))
 
 
 def _denied_act(i: int, clauses: Sequence[ClauseFacts]) -> int | None:
@@ -196,7 +212,7 @@ def _other_figure(i: int, clauses: Sequence[ClauseFacts]) -> int | None:
     and day, or, where this clause names its happening ("when the strike ..."), a claim a
     few before that names it too ("killed by a coalition air strike")."""
     me = clauses[i]
-    mine = _figures(me) if me.sources or _REVISION.search(me.text[:MAX_CHARS]) else ()
+    mine = _figures(me) if me.sources or _search(_REVISION, _REVISION_WORDS, me.text) else ()
     if not mine:
         return None
     for j in range(i - 1, max(-1, i - 10), -1):
