@@ -276,12 +276,14 @@ def test_sparql_and_pyshacl_report_the_same_violations(mutate: Mutation, shape: 
 
 
 def test_an_ill_formed_gyear_is_caught_where_pyshacl_cannot_see_it() -> None:
-    """The one known difference: rdflib has no lexical check for xsd:gYear and xsd:gYearMonth, so
-    pyshacl takes "20x1"^^xsd:gYear as well-formed; SHACL says an ill-formed literal breaks
-    sh:datatype, and Oxigraph's cast to the type tells."""
+    """The one known difference: rdflib's lexical check of xsd:gYear and xsd:gYearMonth depends on
+    its global state (another test's rdflib settings change it), so pyshacl may take "20x1"^^xsd:gYear
+    as well-formed; SHACL says an ill-formed literal breaks sh:datatype, and Oxigraph's cast to the
+    type tells every time."""
     for literal in (Literal("20x1", datatype=XSD.gYear), Literal("2011-3", datatype=XSD.gYearMonth)):
         mine, reference = _both(_replace(EVENT.war, _ev("startDate"), literal))
-        assert mine == {("event / start date", f"<{EVENT.war}>", "ev:startDate")} and reference == set()
+        assert mine == {("event / start date", f"<{EVENT.war}>", "ev:startDate")}
+        assert reference <= mine
 
 
 def test_every_constraint_kind_of_the_shapes_is_broken_by_a_case() -> None:
