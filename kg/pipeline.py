@@ -175,9 +175,12 @@ def _extract_chunk(paths: list[str]) -> Chunk:
             # A rule that fails on one article must not stop the build: report it.
             chunk.failed.append((path, f"extraction failed: {type(exc).__name__}: {exc}"))
             continue
-        label = f"<{minter.article(article.stem).value}> .\n"
-        nquads.extend(line[:-2] + label for line in lines)  # in the worker: the parent never loops over lines
-        ntriples.extend(lines)
+        text = "".join(lines)
+        # N-Triples escapes every newline inside a literal, so " .\n" only ever ends a line: one
+        # replace in C turns the article's triples into its quads (in the worker: the parent
+        # never loops over lines)
+        nquads.append(text.replace(" .\n", f" <{minter.article(article.stem).value}> .\n"))
+        ntriples.append(text)
         chunk.built.append((article.file, article.sha256, len(lines)))
     chunk.nquads = "".join(nquads).encode("utf-8")
     chunk.ntriples = "".join(ntriples).encode("utf-8")
