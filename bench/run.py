@@ -354,10 +354,12 @@ def main(argv: list[str] | None = None) -> None:
     info = machine()
     b = Bench(work, max(1, args.runs), args.jobs, budget)
     print(f"bench: N={n}, big={big}, runs={b.runs}, work={work}\n{info}", flush=True)
-    if "build" not in sections:  # keep what an earlier run measured of the other sections
-        kept = json.loads((args.out.parent / "results.json").read_text(encoding="utf-8"))
+    earlier = args.out.parent / "results.json"
+    if sections != set(SECTIONS) and earlier.exists():  # keep what an earlier run measured of the other sections
+        kept = json.loads(earlier.read_text(encoding="utf-8"))
         b.figures = [Figure(**f) for f in kept["figures"] if f.get("section") not in sections]
-        b.notes = [x for x in kept["notes"] if not any(x.startswith(p) for p in ("quer", "federated"))]
+        stale = (("quer", "federated") if "queries" in sections else ()) + (("the N=",) if "build" in sections else ())
+        b.notes = [x for x in kept["notes"] if not x.startswith(stale)]
         started, info = kept["started"] + f" (sections {args.sections}: {started})", kept["machine"]
     try:
         articles = corpus(b, n, args.seed)
