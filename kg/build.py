@@ -9,7 +9,6 @@ skipped and reported; the others are built.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import os
 import shutil
@@ -32,7 +31,7 @@ from kg.map import Minter, extraction_triples
 from kg.model import Article, Gazetteer
 from kg.pipeline import Chunk, Scanned, extract_chunks, gazetteer_of, rules_fingerprint, scan
 from kg.store import Writer, read_manifest, writing
-from kg.validate import check_lines, check_store
+from kg.validate import check_store
 from kg.vocab import DEFAULT_BASE, ONTOLOGY_IRI, ontology_path
 
 # Bytes of N-Quads + N-Triples per call of Oxigraph's bulk loader. Each call writes and
@@ -224,6 +223,7 @@ def _write_store(writer: Writer, articles: list[Scanned], chunks: Iterable[Chunk
         if article.file in previous["articles"]:
             writer.manifest["articles"][article.file] = {**previous["articles"][article.file], "names": article.names()}
     batch: list[Chunk] = []
+    batch_bytes = 0
     loader = _Loader(writer)
     try:
         for chunk in chunks:
@@ -237,9 +237,10 @@ def _write_store(writer: Writer, articles: list[Scanned], chunks: Iterable[Chunk
                     writer.remove_graph(graph)
                 writer.manifest["articles"][file] = {"sha256": sha256, "graph": graph.value, "names": by_file[file].names()}
             batch.append(chunk)
-            if sum(len(c.nquads) + len(c.ntriples) for c in batch) >= LOAD_BATCH:
+            batch_bytes += len(chunk.nquads) + len(chunk.ntriples)
+            if batch_bytes >= LOAD_BATCH:
                 loader.submit(batch)
-                batch = []
+                batch, batch_bytes = [], 0
             if sink is not None:
                 sink.add(chunk)
         loader.submit(batch)
@@ -308,7 +309,6 @@ class _FileSink:
         ontology = _ontology_lines()
         self.nq.write("".join(line[:-2] + f"<{ONTOLOGY_IRI}> .\n" for line in ontology).encode("utf-8"))
         self.nt.write("".join(ontology).encode("utf-8"))
-        self.ontology_lines = len(ontology)
 
     def add(self, chunk: Chunk) -> None:
         self.nq.write(chunk.nquads)
@@ -317,19 +317,23 @@ class _FileSink:
     def finish(self, *, validate: bool) -> None:
         self.nq.close()
         self.nt.close()
-        if validate:
-            with open(self.nt.name, encoding="utf-8") as fh:
-                check_lines(itertools.islice(fh, self.ontology_lines, None))  # the articles' lines, as before
-        if self.fmt.name == "nt":  # sorted, each triple once, blank nodes as named: equal input, equal bytes
-            _sort_unique(Path(self.nt.name), self.tmp)
-        elif self.fmt.name != "nq":
+        exported = self.fmt.name not in ("nq", "nt")  # formats written from a store, not from the lines
+        if validate or exported:
+            # one temporary on-disk store, in bounded memory: checked before any file is
+            # published, then (Turtle, TriG, JSON-LD) exported from
             with tempfile.TemporaryDirectory(dir=self.path.parent, prefix=".kg-out-") as tmpdir:
                 mem = ox.Store(tmpdir)
-                mem.bulk_load(path=self.nq.name, format=ox.RdfFormat.N_QUADS, lenient=True)
+                if exported:
+                    mem.bulk_load(path=self.nq.name, format=ox.RdfFormat.N_QUADS, lenient=True)
                 mem.bulk_load(path=self.nt.name, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph(), lenient=True)
-                with open(self.tmp, "wb") as fh:
-                    export_from(mem, self.fmt.name, fh)
+                if validate:
+                    check_store(mem, "the built graph (no file written)")
+                if exported:
+                    with open(self.tmp, "wb") as fh:
+                        export_from(mem, self.fmt.name, fh)
                 del mem
+        if self.fmt.name == "nt":  # sorted, each triple once, blank nodes as named: equal input, equal bytes
+            _sort_unique(Path(self.nt.name), self.tmp)
         os.replace(self.tmp, self.path)
 
     def discard(self) -> None:

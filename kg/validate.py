@@ -10,7 +10,7 @@ Both run the shapes as SPARQL queries on the pyoxigraph store itself
 graph is made, so a 34 M-triple store validates in bounded memory. At most
 :data:`CAP` violations are listed per shape, the rest only counted, so a badly
 broken graph does not build a giant report. ``kg build --out`` without a store
-loads its lines into a temporary on-disk store and checks that the same way.
+checks the temporary on-disk store it loads the file's lines into, the same way.
 
 :func:`validate_graph` runs pyshacl on an rdflib graph: the reference the
 compiled queries are tested against (``tests/test_validate.py``), and handy
@@ -20,10 +20,6 @@ the mapper states (subclasses the graph states count, as SHACL says).
 
 from __future__ import annotations
 
-import io
-import itertools
-import tempfile
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -38,7 +34,7 @@ from kg.shapes import Check, compile_shapes
 from kg.store import open_read
 from kg.vocab import PREFIXES, shapes_path
 
-__all__ = ["ShapeViolation", "ValidationReport", "Violation", "check_lines", "check_store", "validate_graph",
+__all__ = ["ShapeViolation", "ValidationReport", "Violation", "check_store", "validate_graph",
            "validate_oxigraph", "validate_store"]
 
 MAX_LINES = 50  # violations listed in a build error before "... and N more"
@@ -256,46 +252,11 @@ def validate_store(store_dir: str | Path) -> ValidationReport:
     return validate_oxigraph(open_read(store_dir))
 
 
-def check_store(store: ox.Store) -> None:
-    """Raise :class:`ShapeViolation` if the store's default graph breaks a shape (used by ``kg build``)."""
+def check_store(store: ox.Store, what: str = "the built graph (not published; the previous store version is kept)") -> None:
+    """Raise :class:`ShapeViolation` if the store's default graph breaks a shape (used by ``kg build``,
+    on the version it is about to publish or on the temporary store of ``--out``)."""
     report = validate_oxigraph(store, count_triples=False)
     del store  # the traceback keeps this frame: it must not keep the RocksDB store (and its lock) open
     if not report.conforms:
-        raise ShapeViolation(report, "the built graph (not published; the previous store version is kept)")
+        raise ShapeViolation(report, what)
 
-
-class _LineStream(io.RawIOBase):
-    """N-Triples lines as one binary stream, for a single bulk load (one document: blank nodes keep their labels)."""
-
-    def __init__(self, lines: Iterable[str]) -> None:
-        self.lines: Iterator[str] = iter(lines)
-        self.pending = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def, override]
-        while len(self.pending) < len(buffer):
-            chunk = "".join(itertools.islice(self.lines, 4096))  # (zip with a range would drop a line a chunk)
-            if not chunk:
-                break
-            self.pending += chunk.encode("utf-8")
-        n = min(len(buffer), len(self.pending))
-        buffer[:n] = self.pending[:n]
-        self.pending = self.pending[n:]
-        return n
-
-
-def check_lines(lines: Iterable[str]) -> None:
-    """Raise :class:`ShapeViolation` if these N-Triples lines break a shape (``kg build --out`` without a store).
-
-    The lines go to a temporary on-disk store (RocksDB, bounded memory, however big the build)
-    and are checked there like a store is.
-    """
-    with tempfile.TemporaryDirectory(prefix="kg-validate-") as tmp:
-        store = ox.Store(tmp)
-        store.bulk_load(io.BufferedReader(_LineStream(lines), 1 << 20), format=ox.RdfFormat.N_TRIPLES, lenient=True)
-        report = validate_oxigraph(store, count_triples=False)
-        del store
-    if not report.conforms:
-        raise ShapeViolation(report, "the built graph (no file written)")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 import shutil
 import subprocess
@@ -357,12 +356,16 @@ def test_a_construct_the_compiler_does_not_know_is_refused_by_name(tmp_path: Pat
         compile_shapes(str(path))
 
 
-def test_check_lines_reads_every_line() -> None:
-    """The lines reach the temporary store whole and in full, however many (chunks of 4096 inside)."""
-    lines = [f"<http://ex.org/s{i}> <http://ex.org/p> \"{'é' * (i % 7)}\" .\n" for i in range(10_000)]
-    stream = io.BufferedReader(kg.validate._LineStream(lines), 1000)
-    assert stream.read().decode("utf-8") == "".join(lines)
-    kg.validate.check_lines(lines)  # no class, no shape: conforms
-    claim = '<http://ex.org/c> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/chronicon/event#Claim> .\n'
-    with pytest.raises(ShapeViolation, match="claim / text"):
-        kg.validate.check_lines([*lines, claim])
+@pytest.mark.parametrize("suffix", [".nq", ".nt", ".ttl", ".jsonld"])
+def test_build_out_checks_every_line_before_writing_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              suffix: str) -> None:
+    """--out without a store: the lines are checked in a temporary store, whatever the format;
+    a good graph is written, a broken one is refused and no file appears."""
+    good = tmp_path / f"good{suffix}"
+    assert build(ONE, out=good).ok and good.stat().st_size > 0
+    _break_the_mapper(monkeypatch)
+    bad = tmp_path / f"bad{suffix}"
+    with pytest.raises(ShapeViolation, match="claim / text") as caught:
+        build(ONE, out=bad)
+    assert "no file written" in caught.value.message
+    assert not bad.exists() and list(tmp_path.glob("bad*")) == []
