@@ -120,7 +120,7 @@ def run_server(settings: Settings) -> None:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     options = dict(
-        threads=max(8, max(1, settings.workers) + max(0, settings.queue) + 4), ident="chronicon",
+        threads=max(8, WorkerPool.capacity_of(settings) + 4), ident="chronicon",
         # Bodies past twice the app's limit are refused by waitress unread; below it, Flask answers
         # 413 in the JSON shape (MAX_CONTENT_LENGTH) without reading the body either.
         max_request_body_size=2 * settings.max_request_bytes + 65536,

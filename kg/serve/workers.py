@@ -227,12 +227,10 @@ class _Worker:
 class WorkerPool:
     """A fixed number of workers, a bounded waiting queue, and 429 beyond it."""
 
-    def __init__(self, settings: Settings, queue_size: int | None = None) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.size = max(1, settings.workers)
-        # Waiting is cheap (a thread and a socket) and bounded by the deadline; refusing a
-        # burst of eight clients that two workers clear in milliseconds is not.
-        self.capacity = self.size + max(0, queue_size if queue_size is not None else settings.queue)
+        self.capacity = self.capacity_of(settings)
         self._ctx = mp.get_context(START_METHOD)
         if START_METHOD == "forkserver":
             self._ctx.set_forkserver_preload(["kg.serve.workers"])
@@ -242,6 +240,15 @@ class WorkerPool:
         self._all: set[_Worker] = set()
         for _ in range(self.size):
             self._idle.put(self._spawn())
+
+    @staticmethod
+    def capacity_of(settings: Settings) -> int:
+        """Queries admitted at once: one per worker, and the queue's.
+
+        Waiting is cheap (a thread and a socket) and bounded by the deadline; refusing a
+        burst of eight clients that two workers clear in milliseconds is not.
+        """
+        return max(1, settings.workers) + max(0, settings.queue)
 
     def _spawn(self) -> _Worker:
         worker = _Worker(self._ctx, self.settings)
