@@ -11,15 +11,22 @@
    the parent loads one chunk, the workers extract the next ones; at most a few
    chunks are in flight, so memory does not grow with the corpus.
 
-Worker processes get the gazetteer once (pool initializer), not with every task.
+The worker processes are forked once, at the start of the build, while the
+parent is still small, and serve both passes: forked later, each would map the
+parent's scan results (and count them in its RSS), and would share the file
+descriptors of an open store. They get the gazetteer once, from a file, not with
+every task.
 """
 
 from __future__ import annotations
 
 import ctypes
 import hashlib
+import multiprocessing
 import os
+import pickle
 import signal
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -116,13 +123,17 @@ def _scan_chunk(paths: list[str]) -> list[Scanned | tuple[str, str]]:
     return [_scan_one(p) for p in paths]
 
 
-def scan(files: Sequence[Path], recorded: dict[str, Any], jobs: int, progress: bool = True
+def scan(files: Sequence[Path], recorded: dict[str, Any], workers: Workers | int, progress: bool = True
          ) -> tuple[list[Scanned], list[tuple[str, str]]]:
     """First pass: (scanned articles in file order, unreadable files with the reason).
 
     :param recorded: the previous manifest's articles (file → {"sha256", "names"}): an
         article whose bytes hash to the recorded hash reuses the recorded names.
+    :param workers: the build's :class:`Workers`, or a number of processes to start for this pass.
     """
+    if isinstance(workers, int):
+        with Workers(workers, len(files)) as started:
+            return scan(files, recorded, started, progress)
     results: dict[str, Scanned | tuple[str, str]] = {}
     to_parse: list[str] = []
     with Progress(len(files), "scan", unit="articles", enabled=None if progress else False) as bar:
@@ -139,7 +150,7 @@ def scan(files: Sequence[Path], recorded: dict[str, Any], jobs: int, progress: b
                     bar.advance()
                     continue
             to_parse.append(str(path))
-        for chunk in _map_chunks(_scan_chunk, to_parse, jobs, None, ()):
+        for chunk in workers.map_chunks(_scan_chunk, to_parse):
             results.update((r.path if isinstance(r, Scanned) else r[0], r) for r in chunk)
             bar.advance(len(chunk))
     scanned = [r for r in (results[str(p)] for p in files) if isinstance(r, Scanned)]
@@ -155,11 +166,22 @@ _STATE: dict[str, Any] = {}
 LinesOf = Callable[[Article, Gazetteer, Minter], list[str]]
 
 
-def _init_worker(gazetteer: Gazetteer, base: str, lines_of: LinesOf) -> None:
-    _STATE.update(gazetteer=gazetteer, minter=Minter(base), lines_of=lines_of)
+def _set_up(setup: str | tuple[Gazetteer, str, LinesOf]) -> None:
+    """A worker's gazetteer, minter and mapping, once per extraction pass: from the file the
+    parent wrote them to (a path), or as given (in the parent itself)."""
+    if _STATE.get("setup") == setup:
+        return
+    if isinstance(setup, str):
+        with open(setup, "rb") as fh:
+            gazetteer, base, lines_of = pickle.load(fh)  # noqa: S301 - our own file, written by the parent
+    else:
+        gazetteer, base, lines_of = setup
+    _STATE.clear()  # the previous pass's gazetteer goes before the next one is used
+    _STATE.update(setup=setup, gazetteer=gazetteer, minter=Minter(base), lines_of=lines_of)
 
 
-def _extract_chunk(paths: list[str]) -> Chunk:
+def _extract_chunk(paths: list[str], setup: str | tuple[Gazetteer, str, LinesOf]) -> Chunk:
+    _set_up(setup)
     gazetteer, minter, lines_of = _STATE["gazetteer"], _STATE["minter"], _STATE["lines_of"]
     chunk = Chunk()
     nquads: list[str] = []
@@ -187,54 +209,88 @@ def _extract_chunk(paths: list[str]) -> Chunk:
     return chunk
 
 
-def extract_chunks(paths: Sequence[str], gazetteer: Gazetteer, base: str, jobs: int, lines_of: LinesOf,
+def extract_chunks(paths: Sequence[str], gazetteer: Gazetteer, base: str, workers: Workers | int, lines_of: LinesOf,
                    progress: bool = True) -> Iterator[Chunk]:
     """Second pass: the articles at ``paths`` extracted and mapped, chunk by chunk, in order.
 
+    :param workers: the build's :class:`Workers`, or a number of processes to start for this pass.
     :param lines_of: article → its graph's N-Triples lines (a module-level function:
         workers receive it by reference).
     """
+    if isinstance(workers, int):
+        with Workers(workers, len(paths)) as started:
+            yield from extract_chunks(paths, gazetteer, base, started, lines_of, progress)
+        return
     with Progress(len(paths), "extract", unit="articles", enabled=None if progress else False) as bar:
-        for chunk in _map_chunks(_extract_chunk, list(paths), jobs, _init_worker, (gazetteer, base, lines_of)):
+        for chunk in workers.map_chunks(_extract_chunk, list(paths), (gazetteer, base, lines_of)):
             bar.advance(len(chunk.built) + len(chunk.failed))
             yield chunk
 
 
-def _worker_start(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+def _worker_start() -> None:
     """Die with the build: after a ``kill -9`` of ``kg build`` its workers would otherwise wait for
     work forever (each holds the other's end of the task pipe open, so none ever sees EOF)."""
     try:
         ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG (Linux)
     except (OSError, AttributeError):
         pass
-    if initializer is not None:
-        initializer(*initargs)
 
 
-def _map_chunks(fn: Callable[[list[str]], Any], items: list[str], jobs: int,
-                initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> Iterator[Any]:
-    """``fn`` over chunks of ``items``, results in order; in worker processes when it pays."""
-    if not items:
-        return
-    jobs = max(1, jobs or os.cpu_count() or 1)
-    size = max(1, min(CHUNK, -(-len(items) // (jobs * 4))))  # several chunks per worker, to overlap
-    chunks = [items[i : i + size] for i in range(0, len(items), size)]
-    if jobs == 1 or len(items) < PARALLEL_FROM:
-        if initializer is not None:
-            initializer(*initargs)
-        for c in chunks:
-            yield fn(c)
-        return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_start, initargs=(initializer, initargs)) as pool:
+class Workers:
+    """A build's worker processes, for both passes: ``with Workers(jobs, len(files)) as workers``.
+
+    Forked on entry, before the build reads a manifest, scans or opens a store: a
+    process forked later maps the parent's heap as it is then (at 100 000 articles,
+    some 200 MB of scan results, counted again in each worker's RSS) and inherits
+    its open files. Fewer than ``PARALLEL_FROM`` items, or one job: no processes,
+    everything runs in the parent.
+    """
+
+    def __init__(self, jobs: int | None, items: int) -> None:
+        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.parallel = self.jobs > 1 and items >= PARALLEL_FROM
+        self._pool: ProcessPoolExecutor | None = None
+        self._files: list[str] = []
+
+    def __enter__(self) -> Workers:
+        if self.parallel:
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("fork"),
+                                             initializer=_worker_start)
+            self._pool.submit(os.getpid).result()  # with fork, the first task starts every process: now
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+        for name in self._files:
+            Path(name).unlink(missing_ok=True)
+
+    def map_chunks(self, fn: Callable[..., Any], items: list[str], setup: tuple[Any, ...] | None = None) -> Iterator[Any]:
+        """``fn(chunk[, setup])`` over chunks of ``items``, results in order; in the worker
+        processes when there are enough items. ``setup`` (picklable) reaches each worker once."""
+        if not items:
+            return
+        size = max(1, min(CHUNK, -(-len(items) // (self.jobs * 4))))  # several chunks per worker, to overlap
+        chunks = [items[i : i + size] for i in range(0, len(items), size)]
+        extra: tuple[Any, ...] = () if setup is None else (setup,)
+        if self._pool is None or len(items) < PARALLEL_FROM:
+            for c in chunks:
+                yield fn(c, *extra)
+            return
+        if setup is not None:
+            with tempfile.NamedTemporaryFile(prefix="kg-setup-", suffix=".pickle", delete=False) as fh:
+                self._files.append(fh.name)
+                pickle.dump(setup, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            extra = (fh.name,)
         pending: list[Future[Any]] = []
         todo = iter(chunks)
         for c in todo:
-            pending.append(pool.submit(fn, c))
-            if len(pending) >= jobs * IN_FLIGHT:
+            pending.append(self._pool.submit(fn, c, *extra))
+            if len(pending) >= self.jobs * IN_FLIGHT:
                 break
         while pending:
             result = pending.pop(0).result()
             nxt = next(todo, None)
             if nxt is not None:
-                pending.append(pool.submit(fn, nxt))
+                pending.append(self._pool.submit(fn, nxt, *extra))
             yield result

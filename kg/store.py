@@ -172,7 +172,7 @@ class Writer:
         checked, so the loader's IRI validation is skipped (``lenient``): it would
         check every term a second time. The default graph is a set: duplicates vanish.
         """
-        if b"_:" in nquads + ntriples:
+        if b"_:" in nquads or b"_:" in ntriples:  # (not `in a + b`: a copy of the batch)
             # Both loaders give blank nodes fresh ids per document: the named graph's and the default
             # graph's copies would differ, and the default graph would gain a copy at every rebuild.
             # pyoxigraph's parser keeps the labels (the ontology's are stable), so parse instead.
