@@ -10,6 +10,8 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
+import kg.build
+import kg.store
 from kg.build import build
 from kg.errors import StoreError
 from kg.store import current_version, open_read, writing
@@ -71,6 +73,24 @@ def test_unchanged_articles_are_skipped_a_changed_one_replaces_only_its_graph(se
     s = open_read(store)
     assert not s.contains_named_graph(ox.NamedNode("https://w3id.org/chronicon/id/article/Fall_of_Mosul"))
     assert count(s, "ASK { ?s ?p \"Fall of Mosul\" }".replace("ASK", "SELECT (COUNT(*) AS ?n) WHERE")) == 0
+
+
+def test_a_store_reopened_between_bulk_loads_loses_nothing(seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A long build closes and reopens its store every REOPEN_AFTER bytes (to let RocksDB drop
+    # what it holds per file): here after every load, through the bulk loader.
+    build([seeds_dir], store=tmp_path / "plain", validate=False)
+    reopened: list[Path] = []
+    real = kg.store.Writer._reopen
+    monkeypatch.setattr(kg.store, "REOPEN_AFTER", 1)
+    monkeypatch.setattr(kg.store, "SMALL_LOAD", 0)
+    monkeypatch.setattr(kg.build, "LOAD_BATCH", 1)  # every chunk a load of its own
+    monkeypatch.setattr(kg.store.Writer, "_reopen", lambda self: reopened.append(self.directory) or real(self))
+    build([seeds_dir], store=tmp_path / "reopened", validate=True, jobs=1)
+    assert len(reopened) >= 2
+    plain, again = open_read(tmp_path / "plain"), open_read(tmp_path / "reopened")
+    assert count(again) == count(plain) > 0
+    assert set(again.quads_for_pattern(None, None, None)) == set(plain.quads_for_pattern(None, None, None))
+    build([seeds_dir], store=tmp_path / "reopened", validate=False, fresh=True)  # the lock and the version were let go
 
 
 def test_a_failed_build_leaves_the_previous_version_published(seeds_dir: Path, tmp_path: Path) -> None:
