@@ -78,6 +78,19 @@ def test_check_query_allows_listed_service() -> None:
         guard.check_query(f"SELECT * {{ SERVICE <{CANARY}> {{}} }}", allow_service=("https://query.wikidata.org/sparql",))
 
 
+def test_a_remembered_verdict_is_never_given_to_another_allowlist_or_a_refusal() -> None:
+    # check_query remembers verdicts on short texts (an endpoint sees the same queries
+    # again and again): the allowlist is part of what it remembers them by, and a refusal
+    # is refused each time it comes.
+    text = "SELECT * { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }"
+    for _ in range(2):
+        assert guard.check_query(text, allow_service=("https://query.wikidata.org/sparql",)).services
+        with pytest.raises(Refused):
+            guard.check_query(text)
+        with pytest.raises(Refused):
+            guard.check_query("DROP ALL")
+
+
 @pytest.mark.parametrize(("text", "form"), [
     ("PREFIX ex: <http://x/> SELECT * {}", "SELECT"), ("ASK {}", "ASK"), ("CONSTRUCT WHERE { ?s ?p ?o }", "CONSTRUCT"),
     ("DESCRIBE <http://x/>", "DESCRIBE"), ("BASE <http://x/> # SELECT\nASK { { SELECT * {} } }", "ASK"),
