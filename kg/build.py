@@ -29,7 +29,7 @@ from kg.formats import format_for_path
 from kg.link import BuildLinker
 from kg.map import Minter, extraction_triples
 from kg.model import Article, Gazetteer
-from kg.pipeline import Chunk, Scanned, Workers, extract_chunks, gazetteer_of, rules_fingerprint, scan
+from kg.pipeline import Chunk, Scanned, Workers, extract_chunks, gazetteer_of, rules_fingerprint, scan, trim_heap
 from kg.store import Writer, read_manifest, writing
 from kg.validate import check_store
 from kg.vocab import DEFAULT_BASE, ONTOLOGY_IRI, ontology_path
@@ -284,6 +284,7 @@ class _Loader:
         def load() -> None:
             try:
                 self.writer.load_chunk(nquads, ntriples)
+                trim_heap()
             except BaseException as exc:  # noqa: BLE001 - re-raised in the build's thread by wait()
                 self._error = exc
 
