@@ -1,14 +1,15 @@
 """Measuring tools of the bench: timed commands with the peak memory of their process tree.
 
-The peak RSS of a command is sampled from /proc over its whole process tree
-(the build's parent and its worker processes), as the largest *sum* seen, and
-the largest single process is taken from ``getrusage(RUSAGE_CHILDREN)``.
+The memory of a command is sampled from /proc over its whole process tree (the
+build's parent and its worker processes) every 50 ms: the largest *sum* of RSS
+seen, the largest sum of PSS (a page shared by n processes counts 1/n: forked
+workers share their parent's heap copy-on-write, which summed RSS counts once per
+process), and the largest RSS of any single process.
 """
 
 from __future__ import annotations
 
 import os
-import resource
 import statistics
 import subprocess
 import threading
@@ -26,9 +27,10 @@ class Run:
 
     seconds: float
     peak_tree_mb: float  # the largest sum of RSS over the process tree, sampled
-    peak_one_mb: float  # the largest RSS of a single process (kernel's own count)
+    peak_one_mb: float  # the largest RSS of a single process, sampled
     returncode: int
     stderr: str
+    peak_pss_mb: float = 0.0  # the largest sum of PSS over the process tree, sampled
 
 
 def _children(pid: int) -> list[int]:
@@ -50,28 +52,45 @@ def _rss_mb(pid: int) -> float:
         return 0.0
 
 
-def tree_rss_mb(pid: int) -> float:
-    """The summed RSS of a process and all its descendants, in MB."""
-    total, stack = 0.0, [pid]
+def _pss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024 / 1e6
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0.0
+
+
+def _tree(pid: int) -> list[int]:
+    found, stack = [], [pid]
     while stack:
         p = stack.pop()
-        total += _rss_mb(p)
+        found.append(p)
         stack.extend(_children(p))
-    return total
+    return found
+
+
+def tree_rss_mb(pid: int) -> float:
+    """The summed RSS of a process and all its descendants, in MB."""
+    return sum(_rss_mb(p) for p in _tree(pid))
 
 
 def run(cmd: Sequence[str], *, cwd: str | Path | None = None, env: dict[str, str] | None = None,
         check: bool = False, timeout: float | None = None) -> Run:
     """Run a command; time it and sample the memory of its process tree every 50 ms."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
     proc = subprocess.Popen(list(cmd), cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    peak = [0.0]
+    peak = {"rss": 0.0, "pss": 0.0, "one": 0.0}
     done = threading.Event()
 
     def sample() -> None:
         while not done.is_set():
-            peak[0] = max(peak[0], tree_rss_mb(proc.pid))
+            rss = [_rss_mb(p) for p in _tree(proc.pid)]
+            peak["rss"] = max(peak["rss"], sum(rss))
+            peak["one"] = max(peak["one"], max(rss, default=0.0))
+            peak["pss"] = max(peak["pss"], sum(_pss_mb(p) for p in _tree(proc.pid)))
             done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -82,13 +101,9 @@ def run(cmd: Sequence[str], *, cwd: str | Path | None = None, env: dict[str, str
         done.set()
         sampler.join()
     seconds = time.perf_counter() - start
-    # ru_maxrss of children is the max over every waited-for descendant (KiB);
-    # it only tells something when it grew past what earlier children reached.
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    one = after / 1024 if after > before else 0.0
     if check and proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}): {err[-2000:]}")
-    return Run(seconds, peak[0], max(one, 0.0), proc.returncode, err)
+    return Run(seconds, peak["rss"], peak["one"], proc.returncode, err, peak["pss"])
 
 
 def timed(fn: Callable[[], object]) -> float:

@@ -221,7 +221,8 @@ def incremental_figures(b: Bench, n: int, articles: Path, store: Path, full_s: f
 
 
 def memory_figures(b: Bench, n: int, last: Run, small: tuple[int, Run] | None) -> None:
-    note = f"largest single process {last.peak_one_mb:.0f} MB"
+    note = (f"largest single process {last.peak_one_mb:.0f} MB; PSS of the tree (shared pages counted once) "
+            f"{last.peak_pss_mb:.0f} MB")
     if small:
         note += f"; at N={small[0]}: {small[1].peak_tree_mb:.0f} MB (tree)"
     limit = 1000.0
