@@ -29,7 +29,17 @@ from kg.formats import format_for_path
 from kg.link import BuildLinker
 from kg.map import Minter, extraction_triples
 from kg.model import Article, Gazetteer
-from kg.pipeline import Chunk, Scanned, Workers, extract_chunks, gazetteer_of, rules_fingerprint, scan, trim_heap
+from kg.pipeline import (
+    Chunk,
+    Scanned,
+    Workers,
+    extract_chunks,
+    gazetteer_of,
+    mmap_big_buffers,
+    rules_fingerprint,
+    scan,
+    trim_heap,
+)
 from kg.store import Writer, read_manifest, writing
 from kg.validate import check_store
 from kg.vocab import DEFAULT_BASE, ONTOLOGY_IRI, ontology_path
@@ -108,7 +118,6 @@ def build(
     """
     minter = Minter(base)  # checks the base before any work
     out_format = format_for_path(str(out)) if out else None
-    jobs = jobs or os.cpu_count() or 1
     report = BuildReport()
     files, refused = collect_files(paths)
     report.skipped.extend(refused)
@@ -273,6 +282,7 @@ class _Loader:
         self.writer = writer
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
+        mmap_big_buffers()  # the batches and the chunks they join: see there; trimmed after each load
 
     def submit(self, batch: list[Chunk]) -> None:
         """Load the batch's chunks in one call, once the previous load is done."""

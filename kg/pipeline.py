@@ -240,6 +240,7 @@ def _worker_start() -> None:
 _M_MMAP_THRESHOLD = -3
 
 
+@lru_cache(maxsize=1)
 def _libc() -> Any:
     try:
         libc = ctypes.CDLL(None)
@@ -251,11 +252,12 @@ def _libc() -> Any:
 def mmap_big_buffers() -> None:
     """Have glibc return every buffer of 1 MB or more to the system when it is freed.
 
-    A build passes ~16 MB buffers between processes and threads, hundreds of times.
-    glibc raises its mmap threshold to the size of the last big buffer freed, so
-    after the first they come from the heap, which fragments and is not given
-    back: a 100 000-article build's parent grew past 1 GB of freed memory. A fixed
-    threshold (this process, and the workers it forks) keeps it near its live data.
+    The build's parent receives ~16 MB chunks from the workers and joins them into
+    load batches, hundreds of times. glibc raises its mmap threshold to the size of
+    the last big buffer freed, so after the first they come from the heap, which
+    fragments and is not given back: a 100 000-article build's parent grew past
+    1 GB of freed memory. A fixed threshold keeps it near its live data. (Not in the
+    workers: there it cost 6% of a build's time, and their memory was stable.)
     """
     libc = _libc()
     if libc is not None:
@@ -290,7 +292,6 @@ class Workers:
             self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("fork"),
                                              initializer=_worker_start)
             self._pool.submit(os.getpid).result()  # with fork, the first task starts every process: now
-        mmap_big_buffers()  # after the fork: in the workers it cost 6% of a build's time
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -22,7 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kg.extract.aliases import PERSON_NOUNS
-from kg.extract.dates import find_date_mentions, folded
+from kg.extract.datefind import folded, gated_search
+from kg.extract.dates import find_date_mentions
 
 # Rule I lives in its own module; these names stay importable from here.
 from kg.extract.disputes import ClauseFacts, Figure, figure_kinds, find_dispute, is_denial, make_figure
@@ -55,7 +56,7 @@ def find_stance(text: str) -> Stance:
     text = text[:MAX_CHARS]
     low = folded(text)
     for stance, rx, words in _STANCE_CUES:
-        if any(word in low for word in words) and rx.search(text):
+        if gated_search(rx, words, text, low):
             return stance
     return "asserted"
 

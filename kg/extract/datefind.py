@@ -133,6 +133,15 @@ def folded(text: str) -> str:
     return text.lower()
 
 
+def gated_search(rx: re.Pattern[str], words: tuple[str, ...], text: str, low: str | None = None) -> re.Match[str] | None:
+    """``rx.search(text)``, skipped where none of ``words`` (lowercase) occurs in the text:
+    a case-insensitive pattern that cannot match without one of them is slow to scan, and
+    most clauses have none. ``low``: the text already :func:`folded`, when the caller has it.
+    """
+    low = folded(text) if low is None else low
+    return rx.search(text) if any(word in low for word in words) else None
+
+
 def _has_all(present: set[str], needs: _Needs) -> bool:
     return not (present.isdisjoint(needs[0]) or present.isdisjoint(needs[1]))
 

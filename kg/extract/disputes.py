@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kg.extract.anchors import noun_forms
-from kg.extract.dates import folded
+from kg.extract.datefind import gated_search
 from kg.model import Stance
 
 MAX_CHARS = 2000  # work cap per clause
@@ -88,9 +88,7 @@ _REVISION_WORDS = ("count", "estimate", "toll", "tall", "figure", "total", "hist
 
 def _search(rx: re.Pattern[str], words: tuple[str, ...], text: str) -> re.Match[str] | None:
     """rx.search in the clause's first MAX_CHARS, where one of `words` occurs in them."""
-    text = text[:MAX_CHARS]
-    low = folded(text)
-    return rx.search(text) if any(word in low for word in words) else None
+    return gated_search(rx, words, text[:MAX_CHARS])
 
 
 def figure_kinds(text: str) -> frozenset[str]:

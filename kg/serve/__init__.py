@@ -133,11 +133,21 @@ def run_server(settings: Settings) -> None:
                  settings.timeout)
         serve_forked(settings, options)
         return
+    app = serving_app(settings)
+    log.info("serving %s on http://%s:%s/ (%d threads, %d query workers, timeout %g s)",
+             settings.store, settings.host, settings.port, options["threads"], app.extensions["kg"].pool().size,
+             settings.timeout)
+    serve(app, host=settings.host, port=settings.port, **options)
+
+
+def serving_app(settings: Settings) -> Flask:
+    """The app of one server process, its query workers started now, not on the first query.
+
+    :raises SystemExit: with the reason, when there is no store to serve.
+    """
     try:
         app = create_app(settings)
     except KgError as exc:
         raise SystemExit(f"kg serve: {exc.message}") from None
-    pool = app.extensions["kg"].pool()
-    log.info("serving %s on http://%s:%s/ (%d threads, %d query workers, timeout %g s)",
-             settings.store, settings.host, settings.port, options["threads"], pool.size, settings.timeout)
-    serve(app, host=settings.host, port=settings.port, **options)
+    app.extensions["kg"].pool()
+    return app

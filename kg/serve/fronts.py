@@ -120,14 +120,9 @@ def _fork_front(sock: socket.socket, settings: Settings, waitress_options: dict[
 def _run_front(sock: socket.socket, settings: Settings, waitress_options: dict[str, Any]) -> None:
     from waitress import serve
 
-    from kg.serve import create_app
+    from kg.serve import serving_app
 
-    try:
-        app = create_app(settings)
-    except KgError as exc:
-        raise SystemExit(f"kg serve: {exc.message}") from None
-    app.extensions["kg"].pool()  # start the query workers now, not on the first query
-    serve(app, sockets=[sock], **waitress_options)
+    serve(serving_app(settings), sockets=[sock], **waitress_options)
 
 
 def _stop_all(fronts: dict[int, float]) -> None:
