@@ -42,11 +42,11 @@ from kg.progress import Progress
 from kg.read import load_article
 
 PARALLEL_FROM = 64  # below this many articles, worker processes cost more than they save
-CHUNK = 100  # articles per task: big enough to amortise a bulk load, small enough to overlap
-IN_FLIGHT = 3  # chunks per worker queued or running: keeps workers busy, bounds memory
+CHUNK = 50  # articles per task: big enough to amortise a task's round trip, small enough to overlap
+IN_FLIGHT = 2  # chunks per worker queued or running: keeps workers busy; finished ones wait in the parent
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Scanned:
     """What the first pass knows of one article: enough for the gazetteer, collisions and the manifest."""
 
@@ -137,6 +137,7 @@ def scan(files: Sequence[Path], recorded: dict[str, Any], workers: Workers | int
             return scan(files, recorded, started, progress)
     results: dict[str, Scanned | tuple[str, str]] = {}
     to_parse: list[str] = []
+    pool: dict[str, str] = {}  # one string per name, however many articles give it
     with Progress(len(files), "scan", unit="articles", enabled=None if progress else False) as bar:
         for path in files:
             entry = recorded.get(path.name)
@@ -147,16 +148,27 @@ def scan(files: Sequence[Path], recorded: dict[str, Any], workers: Workers | int
                     digest = ""
                 if digest == entry["sha256"]:
                     subject, agents, places, events = entry["names"]
-                    results[str(path)] = Scanned(str(path), path.name, digest, subject, tuple(agents), tuple(places), tuple(events))
+                    results[str(path)] = _pooled(Scanned(str(path), path.name, digest, subject, tuple(agents), tuple(places), tuple(events)), pool)
                     bar.advance()
                     continue
             to_parse.append(str(path))
         for chunk in workers.map_chunks(_scan_chunk, to_parse):
-            results.update((r.path if isinstance(r, Scanned) else r[0], r) for r in chunk)
+            results.update((r.path, _pooled(r, pool)) if isinstance(r, Scanned) else (r[0], r) for r in chunk)
             bar.advance(len(chunk))
     scanned = [r for r in (results[str(p)] for p in files) if isinstance(r, Scanned)]
     failed = [r for r in (results[str(p)] for p in files) if not isinstance(r, Scanned)]
     return scanned, failed
+
+
+def _pooled(scanned: Scanned, pool: dict[str, str]) -> Scanned:
+    """The same record with each name string shared with every other article's: names
+    come back from the workers as fresh copies (at 100 000 synthetic articles, 1.2
+    million strings for 360 000 names: 85 MB of the build's memory instead of 29)."""
+    def names(group: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(pool.setdefault(n, n) for n in group)
+
+    return Scanned(scanned.path, scanned.file, scanned.sha256, pool.setdefault(scanned.subject, scanned.subject),
+                   names(scanned.agents), names(scanned.places), names(scanned.events))
 
 
 # --- the extraction workers --------------------------------------------------------
@@ -178,15 +190,16 @@ def _set_up(setup: str | tuple[Gazetteer, str, LinesOf]) -> None:
     else:
         gazetteer, base, lines_of = setup
     _STATE.clear()  # the previous pass's gazetteer goes before the next one is used
-    _STATE.update(setup=setup, gazetteer=gazetteer, minter=Minter(base), lines_of=lines_of)
+    # trim only in a worker process: there the heap grows chunk after chunk (see trim_heap)
+    _STATE.update(setup=setup, gazetteer=gazetteer, minter=Minter(base), lines_of=lines_of, trim=isinstance(setup, str))
 
 
 def _extract_chunk(paths: list[str], setup: str | tuple[Gazetteer, str, LinesOf]) -> Chunk:
     _set_up(setup)
     gazetteer, minter, lines_of = _STATE["gazetteer"], _STATE["minter"], _STATE["lines_of"]
     chunk = Chunk()
-    nquads: list[str] = []
-    ntriples: list[str] = []
+    nquads: list[bytes] = []
+    ntriples: list[bytes] = []
     for path in paths:
         try:
             article = load_article(path)
@@ -202,11 +215,14 @@ def _extract_chunk(paths: list[str], setup: str | tuple[Gazetteer, str, LinesOf]
         # N-Triples escapes every newline inside a literal, so " .\n" only ever ends a line: one
         # replace in C turns the article's triples into its quads (in the worker: the parent
         # never loops over lines)
-        nquads.append(text.replace(" .\n", f" <{minter.article(article.stem).value}> .\n"))
-        ntriples.append(text)
+        nquads.append(text.replace(" .\n", f" <{minter.article(article.stem).value}> .\n").encode("utf-8"))
+        ntriples.append(text.encode("utf-8"))  # bytes per article: no chunk-sized str (up to 4 bytes a character)
         chunk.built.append((article.file, article.sha256, len(lines)))
-    chunk.nquads = "".join(nquads).encode("utf-8")
-    chunk.ntriples = "".join(ntriples).encode("utf-8")
+    chunk.nquads = b"".join(nquads)
+    chunk.ntriples = b"".join(ntriples)
+    del nquads, ntriples
+    if _STATE.get("trim"):
+        trim_heap()  # a chunk's strings are gone: give their pages back before the next
     return chunk
 
 
@@ -265,7 +281,9 @@ def mmap_big_buffers() -> None:
 
 
 def trim_heap() -> None:
-    """Give glibc's free heap pages back to the system (after a bulk load: its buffers are gone)."""
+    """Give glibc's free heap pages back to the system: after a bulk load (its buffers are
+    gone), and in a worker after each chunk (its strings are gone; untrimmed, a worker
+    grew by ~50 MB over a 100 000-article build). A few milliseconds each time."""
     libc = _libc()
     if libc is not None:
         libc.malloc_trim(0)
