@@ -182,16 +182,15 @@ def load_step(b: Bench, nq: Path) -> tuple[float, float]:
     for _ in range(b.runs):
         for copy, into in ((False, named), (True, both)):
             directory = Path(tempfile.mkdtemp(dir=b.work, prefix="load-"))
-            store = ox.Store(str(directory))
-            writer = Writer(store, directory)
+            writer = Writer(ox.Store(str(directory)), directory)  # its only reference: the writer reopens it
 
-            def go(store: ox.Store = store, writer: Writer = writer, copy: bool = copy) -> None:
+            def go(writer: Writer = writer, copy: bool = copy) -> None:
                 for quads, triples in chunks:
                     writer.load_chunk(quads, triples if copy else b"")
-                store.flush()
+                writer.store.flush()
 
             into.append(timed(go))
-            del writer, store
+            del writer
             shutil.rmtree(directory, ignore_errors=True)
     return median(named), median(both)
 
