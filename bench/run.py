@@ -182,7 +182,7 @@ def load_step(b: Bench, nq: Path) -> tuple[float, float]:
     for _ in range(b.runs):
         for copy, into in ((False, named), (True, both)):
             directory = Path(tempfile.mkdtemp(dir=b.work, prefix="load-"))
-            writer = Writer(ox.Store(str(directory)), directory)  # its only reference: the writer reopens it
+            writer = Writer(directory)
 
             def go(writer: Writer = writer, copy: bool = copy) -> None:
                 for quads, triples in chunks:

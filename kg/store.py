@@ -160,8 +160,10 @@ class Writer:
     back five times and COUNT(*) would disagree with every export.
     """
 
-    def __init__(self, store: ox.Store, directory: Path) -> None:
-        self.store = store  # the only reference to it: see _reopen
+    def __init__(self, directory: Path) -> None:
+        # The writer opens the store itself and holds the only reference to it: _reopen closes
+        # it by dropping that reference, and a second holder would keep RocksDB's lock.
+        self.store = ox.Store(str(directory))
         self.directory = directory
         self.manifest: dict[str, Any] = {"articles": {}}
         self._loaded = 0  # bytes bulk-loaded since the store was opened
@@ -263,7 +265,7 @@ def writing(path: str | Path, *, fresh: bool = False) -> Iterator[Writer]:
         try:
             if current is not None and not fresh:
                 ox.Store.read_only(str(current)).backup(str(target))
-            writer = Writer(ox.Store(str(target)), target)  # no other reference: the writer may reopen it
+            writer = Writer(target)
         except OSError as exc:
             shutil.rmtree(target, ignore_errors=True)
             raise StoreError(_os_message(path, exc)) from None
