@@ -72,10 +72,6 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def tree_rss_mb(pid: int) -> float:
-    """The summed RSS of a process and all its descendants, in MB."""
-    return sum(_rss_mb(p) for p in _tree(pid))
-
 
 def run(cmd: Sequence[str], *, cwd: str | Path | None = None, env: dict[str, str] | None = None,
         check: bool = False, timeout: float | None = None) -> Run:
@@ -87,10 +83,11 @@ def run(cmd: Sequence[str], *, cwd: str | Path | None = None, env: dict[str, str
 
     def sample() -> None:
         while not done.is_set():
-            rss = [_rss_mb(p) for p in _tree(proc.pid)]
+            tree = _tree(proc.pid)  # once per sample: the three figures are of the same processes
+            rss = [_rss_mb(p) for p in tree]
             peak["rss"] = max(peak["rss"], sum(rss))
             peak["one"] = max(peak["one"], max(rss, default=0.0))
-            peak["pss"] = max(peak["pss"], sum(_pss_mb(p) for p in _tree(proc.pid)))
+            peak["pss"] = max(peak["pss"], sum(_pss_mb(p) for p in tree))
             done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)

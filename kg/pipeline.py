@@ -137,7 +137,14 @@ def scan(files: Sequence[Path], recorded: dict[str, Any], workers: Workers | int
             return scan(files, recorded, started, progress)
     results: dict[str, Scanned | tuple[str, str]] = {}
     to_parse: list[str] = []
-    pool: dict[str, str] = {}  # one string per name, however many articles give it
+    pool: dict[str, str] = {}  # one string per name, however many articles give it: pooled as they come
+
+    def keep(r: Scanned | tuple[str, str]) -> None:
+        if isinstance(r, Scanned):
+            results[r.path] = _pooled(r, pool)
+        else:
+            results[r[0]] = r
+
     with Progress(len(files), "scan", unit="articles", enabled=None if progress else False) as bar:
         for path in files:
             entry = recorded.get(path.name)
@@ -148,12 +155,13 @@ def scan(files: Sequence[Path], recorded: dict[str, Any], workers: Workers | int
                     digest = ""
                 if digest == entry["sha256"]:
                     subject, agents, places, events = entry["names"]
-                    results[str(path)] = _pooled(Scanned(str(path), path.name, digest, subject, tuple(agents), tuple(places), tuple(events)), pool)
+                    keep(Scanned(str(path), path.name, digest, subject, tuple(agents), tuple(places), tuple(events)))
                     bar.advance()
                     continue
             to_parse.append(str(path))
         for chunk in workers.map_chunks(_scan_chunk, to_parse):
-            results.update((r.path, _pooled(r, pool)) if isinstance(r, Scanned) else (r[0], r) for r in chunk)
+            for r in chunk:
+                keep(r)
             bar.advance(len(chunk))
     scanned = [r for r in (results[str(p)] for p in files) if isinstance(r, Scanned)]
     failed = [r for r in (results[str(p)] for p in files) if not isinstance(r, Scanned)]
@@ -190,8 +198,7 @@ def _set_up(setup: str | tuple[Gazetteer, str, LinesOf]) -> None:
     else:
         gazetteer, base, lines_of = setup
     _STATE.clear()  # the previous pass's gazetteer goes before the next one is used
-    # trim only in a worker process: there the heap grows chunk after chunk (see trim_heap)
-    _STATE.update(setup=setup, gazetteer=gazetteer, minter=Minter(base), lines_of=lines_of, trim=isinstance(setup, str))
+    _STATE.update(setup=setup, gazetteer=gazetteer, minter=Minter(base), lines_of=lines_of)
 
 
 def _extract_chunk(paths: list[str], setup: str | tuple[Gazetteer, str, LinesOf]) -> Chunk:
@@ -221,7 +228,7 @@ def _extract_chunk(paths: list[str], setup: str | tuple[Gazetteer, str, LinesOf]
     chunk.nquads = b"".join(nquads)
     chunk.ntriples = b"".join(ntriples)
     del nquads, ntriples
-    if _STATE.get("trim"):
+    if isinstance(setup, str):  # in a worker process (see _set_up), whose heap grows chunk after chunk
         trim_heap()  # a chunk's strings are gone: give their pages back before the next
     return chunk
 
