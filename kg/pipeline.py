@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import ArticleError, KgError
-from kg.extract import build_gazetteer
+from kg.extract import build_gazetteer, compact_gazetteer
 from kg.map import Minter
 from kg.model import Article, Gazetteer
 from kg.progress import Progress
@@ -124,7 +124,7 @@ def _scan_chunk(paths: list[str]) -> list[Scanned | tuple[str, str]]:
     return [_scan_one(p) for p in paths]
 
 
-def scan(files: Sequence[Path], recorded: dict[str, Any], workers: Workers | int, progress: bool = True
+def scan(files: Sequence[str | Path], recorded: dict[str, Any], workers: Workers | int, progress: bool = True
          ) -> tuple[list[Scanned], list[tuple[str, str]]]:
     """First pass: (scanned articles in file order, unreadable files with the reason).
 
@@ -146,19 +146,21 @@ def scan(files: Sequence[Path], recorded: dict[str, Any], workers: Workers | int
             results[r[0]] = r
 
     with Progress(len(files), "scan", unit="articles", enabled=None if progress else False) as bar:
-        for path in files:
-            entry = recorded.get(path.name)
+        for path in map(str, files):
+            name = os.path.basename(path)
+            entry = recorded.get(name)
             if entry and "names" in entry:
                 try:
-                    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                    with open(path, "rb") as fh:
+                        digest = hashlib.sha256(fh.read()).hexdigest()
                 except OSError:
                     digest = ""
                 if digest == entry["sha256"]:
                     subject, agents, places, events = entry["names"]
-                    keep(Scanned(str(path), path.name, digest, subject, tuple(agents), tuple(places), tuple(events)))
+                    keep(Scanned(path, name, digest, subject, tuple(agents), tuple(places), tuple(events)))
                     bar.advance()
                     continue
-            to_parse.append(str(path))
+            to_parse.append(path)
         for chunk in workers.map_chunks(_scan_chunk, to_parse):
             for r in chunk:
                 keep(r)
@@ -195,6 +197,7 @@ def _set_up(setup: str | tuple[Gazetteer, str, LinesOf]) -> None:
     if isinstance(setup, str):
         with open(setup, "rb") as fh:
             gazetteer, base, lines_of = pickle.load(fh)  # noqa: S301 - our own file, written by the parent
+        gazetteer = compact_gazetteer(gazetteer)  # a worker only looks names up: digests, not strings
     else:
         gazetteer, base, lines_of = setup
     _STATE.clear()  # the previous pass's gazetteer goes before the next one is used
