@@ -14,8 +14,8 @@ from kg.build import _article_lines, build
 from kg.extract import compact_gazetteer
 from kg.extract.names import DigestSet
 from kg.map import Minter
-from kg.read import load_article
 from kg.pipeline import extract_chunks, gazetteer_of, scan
+from kg.read import load_article
 from kg.store import write_manifest
 
 BASE = "https://w3id.org/chronicon/id/"
