@@ -12,7 +12,7 @@ import pytest
 import kg.pipeline
 from kg.build import _article_lines, build
 from kg.extract import compact_gazetteer
-from kg.extract.names import DigestSet
+from kg.extract.lexicon import DigestSet
 from kg.map import Minter
 from kg.pipeline import extract_chunks, gazetteer_of, scan
 from kg.read import load_article

@@ -17,7 +17,7 @@ from __future__ import annotations
 from kg.extract.claims import extract_claims
 from kg.extract.gazetteer import build_gazetteer
 from kg.extract.infobox import extract_event
-from kg.extract.mentions import compact as compact_gazetteer
+from kg.extract.lexicon import compact as compact_gazetteer
 from kg.model import Article, Extraction, Gazetteer
 
 __all__ = ["build_gazetteer", "compact_gazetteer", "extract", "extract_claims", "extract_event"]

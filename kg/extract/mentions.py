@@ -29,7 +29,7 @@ from kg.extract import aliases as V
 from kg.extract.discourse import Actor, Discourse, Tok, singular, tokenize
 from kg.extract.generics import GENERICS, LANDMARKS, Generic, generic_after
 from kg.extract.nameclass import adjective_not_name, not_an_actor, titled_names
-from kg.extract.names import DigestSet
+from kg.extract.lexicon import Names, index_names, shared_names
 from kg.extract.namespans import _ACRONYM, ORG_HEADS, Span, _in_gloss, _person_like, place_abbreviation, span_at
 from kg.model import EventRecord, Gazetteer
 
@@ -101,90 +101,19 @@ def find_mentions(
     return [reader.read(c) for c in parsed]
 
 
-def _index(*name_sets: frozenset[str]) -> dict[str, list[tuple[str, ...]]]:
-    """Names by first token, longest first, for a linear scan of a clause.
-
-    Tokens are kept once however many names hold them (a build's gazetteer repeats
-    "al-", "Brigade", "Army" thousands of times), and the sets are read in turn,
-    not united: at 100 000 articles both cost every worker tens of MB.
-    """
-    index: dict[str, list[tuple[str, ...]]] = {}
-    pool: dict[str, str] = {}
-    seen: list[frozenset[str]] = []
-    for names in name_sets:
-        for name in names:
-            if any(name in earlier for earlier in seen):
-                continue
-            toks = tuple(pool.setdefault(w, w) for w in (t.text + ("'s" if t.poss else "") for t in tokenize(name)))
-            if toks and len(toks) <= 12:
-                index.setdefault(toks[0], []).append(toks)
-        seen.append(names)
-    for entries in index.values():
-        entries.sort(key=len, reverse=True)
-    return index
-
-
-_Shared = tuple[DigestSet, DigestSet, DigestSet, dict[str, list[tuple[str, ...]]]]
-_SHARED: dict[Gazetteer, _Shared] = {}  # by gazetteer: a build's, and a test's or two
-
-
-def _shared(gazetteer: Gazetteer) -> _Shared:
-    """What the whole build's gazetteer gives every article, computed once per gazetteer:
-    redone per article it made a build's time grow with the square of its size. The
-    casefolded names are kept as digests: as strings they were a second copy of the
-    gazetteer in every worker."""
-    shared = _SHARED.get(gazetteer)
-    if shared is None:
-        if len(_SHARED) >= 2:
-            _SHARED.clear()
-        shared = _SHARED[gazetteer] = (
-            DigestSet(n.casefold() for n in gazetteer.agents),
-            DigestSet(n.casefold() for n in gazetteer.places),
-            DigestSet(n.casefold() for n in gazetteer.events),
-            _index(gazetteer.agents, gazetteer.places),
-        )
-    return shared
-
-
-def compact(gazetteer: Gazetteer) -> Gazetteer:
-    """The gazetteer as a worker that extracts many articles with it keeps it: what the
-    mentions derive from its names computed now, and the names themselves kept as
-    digests, since from here on they are only looked up (at 100 000 articles, 50 MB
-    less in each worker). Extraction with either gives the same graph."""
-    small = Gazetteer(DigestSet(gazetteer.agents), DigestSet(gazetteer.places), DigestSet(gazetteer.events))  # type: ignore[arg-type]
-    _SHARED[small] = _shared(gazetteer)
-    del _SHARED[gazetteer]
-    return small
-
-
-class _Names:
-    """The build's names (shared, never copied) and the article's own, as one set."""
-
-    __slots__ = ("own", "shared")
-
-    def __init__(self, shared: DigestSet, own: set[str]) -> None:
-        self.shared, self.own = shared, own
-
-    def __contains__(self, name: object) -> bool:
-        return name in self.own or name in self.shared
-
-    def add(self, name: str) -> None:
-        self.own.add(name)
-
-
 class _Reader:
     def __init__(self, event: EventRecord, gazetteer: Gazetteer) -> None:
         side_names = {a for s in event.sides for a in s} | {u for pair in event.units for u in pair}
         place_names = set(event.places) | {p for pair in event.located_in for p in pair}
-        agents, places, events, index = _shared(gazetteer)
-        self.agents = _Names(agents, {n.casefold() for n in side_names})
-        self.places = _Names(places, {p.casefold() for p in place_names})
-        self.events = _Names(events, {event.label.casefold()})
+        agents, places, events, index = shared_names(gazetteer)
+        self.agents = Names(agents, {n.casefold() for n in side_names})
+        self.places = Names(places, {p.casefold() for p in place_names})
+        self.events = Names(events, {event.label.casefold()})
         if event.part_of:
             self.events.add(event.part_of.casefold())
         self.index = index
         own = side_names | place_names
-        self.own_index = _index(frozenset(n for n in own if n not in gazetteer.agents and n not in gazetteer.places))
+        self.own_index = index_names(frozenset(n for n in own if n not in gazetteer.agents and n not in gazetteer.places))
         self.memory: dict[str, str] = {}  # name → kind a strong cue gave it somewhere
         self.mid_caps: set[str] = set()  # words seen capitalised away from a clause's start
         self.talk = Discourse(event.places, event.located_in)

@@ -11,10 +11,7 @@ an administrative area ends with "Governorate" or "Province").
 from __future__ import annotations
 
 import re
-from array import array
-from bisect import bisect_left
-from collections.abc import Container, Iterable
-from hashlib import blake2b
+from collections.abc import Container
 
 from kg.extract.countries import COUNTRIES
 
@@ -107,36 +104,6 @@ class AnyOf:
 
     def __contains__(self, name: object) -> bool:
         return any(name in s for s in self.sets)
-
-
-class DigestSet:
-    """Membership in a large set of names, kept as sorted 8-byte digests, not strings.
-
-    A build's gazetteer casefolded is 360 000 strings at 100 000 articles: 46 MB in each
-    worker as frozensets, 3 MB as digests. A lookup costs ~1 µs instead of ~0.1 µs, and
-    an article makes some 70. A name not in the set is taken for one only if its
-    BLAKE2b digest equals a member's: about once in 10^13 lookups, and the same
-    every run (the digest is keyed by nothing: builds stay reproducible).
-    """
-
-    __slots__ = ("_digests",)
-
-    def __init__(self, names: Iterable[str]) -> None:
-        self._digests = array("q", sorted({_digest(n) for n in names}))
-
-    def __contains__(self, name: object) -> bool:
-        if not isinstance(name, str):
-            return False
-        digest = _digest(name)
-        i = bisect_left(self._digests, digest)
-        return i < len(self._digests) and self._digests[i] == digest
-
-    def __len__(self) -> int:
-        return len(self._digests)
-
-
-def _digest(name: str) -> int:
-    return int.from_bytes(blake2b(name.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little", signed=True)
 
 
 def split_glued(line: str, known: Container[str], heads: frozenset[str] = GROUP_HEADS) -> list[str]:
