@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from kg.extract import aliases as V
 from kg.extract.discourse import Actor, Discourse, Tok, singular, tokenize
 from kg.extract.generics import GENERICS, LANDMARKS, Generic, generic_after
-from kg.extract.nameclass import adjective_not_name, not_an_actor, titled_names
 from kg.extract.lexicon import Names, index_names, shared_names
+from kg.extract.nameclass import adjective_not_name, not_an_actor, titled_names
 from kg.extract.namespans import _ACRONYM, ORG_HEADS, Span, _in_gloss, _person_like, place_abbreviation, span_at
 from kg.model import EventRecord, Gazetteer
 
