@@ -72,7 +72,6 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-
 def run(cmd: Sequence[str], *, cwd: str | Path | None = None, env: dict[str, str] | None = None,
         check: bool = False, timeout: float | None = None) -> Run:
     """Run a command; time it and sample the memory of its process tree every 50 ms."""

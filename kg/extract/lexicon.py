@@ -22,8 +22,9 @@ class DigestSet:
     """Membership in a large set of names, kept as sorted 8-byte digests, not strings.
 
     A build's gazetteer casefolded is 360 000 strings at 100 000 articles: 46 MB in each
-    worker as frozensets, 3 MB as digests. A lookup costs ~1 µs instead of ~0.1 µs, and
-    an article makes some 70. A name not in the set is taken for one only if its
+    worker as frozensets, 3 MB as digests. A lookup costs ~1.2 µs instead of ~0.02 µs
+    (measured on the 100 000-article gazetteer), and an article makes some 70: ~4% of
+    extraction. A name not in the set is taken for one only if its
     BLAKE2b digest equals a member's: about once in 10^13 lookups, and the same
     every run (the digest is keyed by nothing: builds stay reproducible).
     """
